@@ -1,0 +1,7 @@
+package main
+
+import "net/url"
+
+type urlT = url.URL
+
+func parseURL(s string) (*url.URL, error) { return url.Parse(s) }
