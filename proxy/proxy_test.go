@@ -88,9 +88,9 @@ func start(t *testing.T, opts proxy.Options) *fixture {
 	t.Helper()
 	f := &fixture{
 		resolver: &fakeResolver{names: map[string][]netip.Addr{
-			"rebind.test":        {netip.MustParseAddr("127.0.0.1")},
-			"inner.rebind.test":  {netip.MustParseAddr("10.1.2.3")},
-			"closed.test":        {netip.MustParseAddr("192.0.2.1")}, // TEST-NET-1, never answers
+			"rebind.test":       {netip.MustParseAddr("127.0.0.1")},
+			"inner.rebind.test": {netip.MustParseAddr("10.1.2.3")},
+			"closed.test":       {netip.MustParseAddr("192.0.2.1")}, // TEST-NET-1, never answers
 		}},
 		events:  &events{},
 		gotHost: make(chan string, 16),

@@ -63,11 +63,11 @@ func TestCLIBasics(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	tests := []struct {
-		name       string
-		args       []string
-		wantCode   int
-		wantOut    string // regexp
-		wantErr    string // regexp
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string // regexp
+		wantErr  string // regexp
 	}{
 		{"version", []string{"--version"}, 0, `^srt \S+`, `^$`},
 		{"help", []string{"--help"}, 0, `(?s)Usage:.*proxy`, `^$`},

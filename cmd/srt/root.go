@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,6 +22,12 @@ type globals struct {
 	settings string
 	debug    bool
 	logFile  string
+
+	// Limits given as srt flags; zero means "as the settings say".
+	timeout   time.Duration
+	memory    string
+	maxOutput string
+	pids      int
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -80,6 +87,10 @@ Network access goes through srt's filtering HTTP and SOCKS5 proxies; every decis
 	pf.StringVarP(&g.settings, "settings", "s", "", "settings file (default ~/.srt-settings.json)")
 	pf.BoolVarP(&g.debug, "debug", "d", false, "print every policy decision on stderr (also SRT_DEBUG=1)")
 	pf.StringVar(&g.logFile, "log-file", "", "append every policy decision to `PATH` as JSON lines")
+	pf.DurationVar(&g.timeout, "timeout", 0, "wall-clock limit for the sandboxed run, e.g. 30s (exit 124)")
+	pf.StringVar(&g.memory, "memory", "", "memory limit for the sandboxed run, e.g. 512MiB")
+	pf.StringVar(&g.maxOutput, "max-output", "", "cap on stdout+stderr bytes of the sandboxed run, e.g. 10MiB")
+	pf.IntVar(&g.pids, "pids", 0, "process limit for the native sandbox")
 	root.AddCommand(newProxyCmd(g))
 	return root
 }
@@ -129,6 +140,37 @@ func (g *globals) load() (*policy.Policy, error) {
 		fmt.Fprintf(g.stderr, "srt: warning: %s\n", w)
 	}
 	return pol, err
+}
+
+// limits merges the limit flags over the settings' srt.limits: a flag that was given wins.
+func (g *globals) limits(fromSettings policy.Limits) (policy.Limits, error) {
+	l := fromSettings
+	if g.timeout < 0 {
+		return l, fmt.Errorf("--timeout %v: must be positive", g.timeout)
+	}
+	if g.timeout > 0 {
+		l.Timeout = g.timeout
+	}
+	for _, f := range []struct {
+		name, val string
+		dst       *int64
+	}{{"--memory", g.memory, &l.Memory}, {"--max-output", g.maxOutput, &l.MaxOutput}} {
+		if f.val == "" {
+			continue
+		}
+		n, err := policy.ParseSize(f.val)
+		if err != nil || n <= 0 {
+			return l, fmt.Errorf("%s %q: want a size such as 512MiB", f.name, f.val)
+		}
+		*f.dst = n
+	}
+	if g.pids < 0 {
+		return l, fmt.Errorf("--pids %d: must be positive", g.pids)
+	}
+	if g.pids > 0 {
+		l.Pids = g.pids
+	}
+	return l, nil
 }
 
 // openAudit opens the audit log the flags ask for.
