@@ -33,11 +33,10 @@ cross:
 	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./...
 
 tidy:
-	@cp go.mod /tmp/srt-go.mod.$$$$ && cp go.sum /tmp/srt-go.sum.$$$$ && \
-	$(GO) mod tidy && \
-	if ! git diff --quiet -- go.mod go.sum; then git diff -- go.mod go.sum; \
-		cp /tmp/srt-go.mod.$$$$ go.mod; cp /tmp/srt-go.sum.$$$$ go.sum; echo "go mod tidy changes go.mod/go.sum"; exit 1; fi; \
-	rm -f /tmp/srt-go.mod.$$$$ /tmp/srt-go.sum.$$$$
+	@tmp=$$(mktemp -d) && cp go.mod go.sum $$tmp/ && $(GO) mod tidy && \
+	if ! cmp -s go.mod $$tmp/go.mod || ! cmp -s go.sum $$tmp/go.sum; then \
+		diff -u $$tmp/go.mod go.mod; cp $$tmp/go.mod $$tmp/go.sum .; rm -rf $$tmp; \
+		echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; fi; rm -rf $$tmp
 
 checksums:
 	@for f in runtimes/*/SHA256SUMS; do [ -f "$$f" ] || continue; (cd $$(dirname $$f) && sha256sum --quiet -c SHA256SUMS) || exit 1; done
