@@ -7,7 +7,7 @@ export CGO_ENABLED ?= 0
 all: build
 
 build:
-	$(GO) build -trimpath -o bin/srt ./cmd/srt
+	$(GO) build -buildvcs=auto -trimpath -o bin/srt ./cmd/srt
 
 # The main job on the built-in default policy (no settings file): start the proxies, show an audited denial.
 demo: build
