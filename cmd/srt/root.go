@@ -119,7 +119,7 @@ func version() string {
 	if len(rev) > 12 {
 		rev = rev[:12]
 	}
-	if rev != "" {
+	if rev != "" && !strings.Contains(v, rev) {
 		v += " " + rev + dirty
 	}
 	return v + " " + bi.GoVersion
