@@ -10,9 +10,14 @@ const module = "github.com/srt-sandbox/srt"
 
 // deps returns, for every package of the module, the module packages and wazero packages it depends on
 // (transitively, as `go list -deps` sees them; tests excluded).
-func deps(t *testing.T) map[string][]string {
+func deps(t *testing.T) map[string][]string { return list(t, "Deps") }
+
+// imports is like deps with direct imports only.
+func imports(t *testing.T) map[string][]string { return list(t, "Imports") }
+
+func list(t *testing.T, field string) map[string][]string {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Deps}} {{.}}{{end}}`, module+"/...").Output()
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .`+field+`}} {{.}}{{end}}`, module+"/...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
@@ -64,12 +69,18 @@ func TestImportRules(t *testing.T) {
 			case under(pkg, "host/native") && !under(d, "host/native") && d != "host/policy" &&
 				(strings.HasPrefix(d, "host") || under(d, "wasi") || under(d, "proxy") || under(d, "runtimes")):
 				why = "host/native may use only host/policy"
-			case strings.HasPrefix(d, "github.com/tetratelabs/wazero") && !under(pkg, "wasi") &&
-				!(under(pkg, "runtimes") && strings.Contains(pkg, "/internal/")):
-				why = "only wasi/ imports wazero"
 			}
 			if why != "" && !(pkg == "host/policy" && d == "host/policy") {
 				t.Errorf("%s depends on %s: %s", pkg, d, why)
+			}
+		}
+	}
+	// wazero: direct imports (host reaches wazero only through wasi).
+	for pkg, ds := range imports(t) {
+		for _, d := range ds {
+			if strings.HasPrefix(d, "github.com/tetratelabs/wazero") && !under(pkg, "wasi") &&
+				!(under(pkg, "runtimes") && strings.Contains(pkg, "/internal/")) {
+				t.Errorf("%s imports %s: only wasi/ imports wazero", pkg, d)
 			}
 		}
 	}
