@@ -44,6 +44,7 @@ checksums:
 # Benchmarks print ratios against peers measured in the same run (see docs/benchmarks.md).
 bench: build
 	testdata/bench/proxy.sh
+	testdata/bench/wasm-python.sh
 
 # Longer fuzzing than the seeds `make test` runs.
 FUZZTIME ?= 30s

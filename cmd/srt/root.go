@@ -59,6 +59,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 func newRoot(g *globals) *cobra.Command {
+	nf := &nativeFlags{}
 	root := &cobra.Command{
 		Use:   "srt [flags] COMMAND [ARGS...]",
 		Short: "srt runs untrusted code with only the file and network access a policy allows",
@@ -74,11 +75,7 @@ Network access goes through srt's filtering HTTP and SOCKS5 proxies; every decis
 		Args:              cobra.ArbitraryArgs,
 		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: false},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return errors.New("No command specified. Use -c <command> or provide command arguments.")
-			}
-			return fmt.Errorf("running %q in the native sandbox is not available in this build yet; "+
-				"`srt proxy` runs the filtering proxies", args[0])
+			return runNative(g, cmd, nf, args)
 		},
 	}
 	root.SetVersionTemplate("srt {{.Version}}\n")
@@ -91,7 +88,10 @@ Network access goes through srt's filtering HTTP and SOCKS5 proxies; every decis
 	pf.StringVar(&g.memory, "memory", "", "memory limit for the sandboxed run, e.g. 512MiB")
 	pf.StringVar(&g.maxOutput, "max-output", "", "cap on stdout+stderr bytes of the sandboxed run, e.g. 10MiB")
 	pf.IntVar(&g.pids, "pids", 0, "process limit for the native sandbox")
+	addNativeFlags(root, nf)
 	root.AddCommand(newProxyCmd(g))
+	root.AddCommand(newWasmCmd(g))
+	root.AddCommand(newSandboxInitCmd(), newSandboxExecCmd(), newDoctorCmd(g))
 	return root
 }
 

@@ -125,3 +125,24 @@ func ResolveExisting(p string) string {
 		cur = parent
 	}
 }
+
+// FilesystemPaths are the filesystem rules with every path expanded: absolute, "~" replaced, symlinks in the
+// existing prefix resolved. Enforcers (mount tables, sandbox profiles) use these rather than expanding the
+// raw settings again, so that one expansion decides.
+type FilesystemPaths struct {
+	DenyRead   []string
+	AllowWrite []string
+	DenyWrite  []string
+}
+
+// Paths returns copies of the expanded filesystem rules. A nil Policy has none.
+func (p *Policy) Paths() FilesystemPaths {
+	if p == nil {
+		return FilesystemPaths{}
+	}
+	return FilesystemPaths{
+		DenyRead:   append([]string(nil), p.denyRead...),
+		AllowWrite: append([]string(nil), p.allowWrite...),
+		DenyWrite:  append([]string(nil), p.denyWrite...),
+	}
+}

@@ -1,0 +1,25 @@
+package host
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestAbsScript(t *testing.T) {
+	for _, tc := range []struct{ in, want []string }{
+		{[]string{"s.py", "a"}, []string{"/d/s.py", "a"}},
+		{[]string{"-u", "-W", "ignore", "s.py"}, []string{"-u", "-W", "ignore", "/d/s.py"}},
+		{[]string{"-X", "dev", "sub/s.py", "x.py"}, []string{"-X", "dev", "/d/sub/s.py", "x.py"}},
+		{[]string{"-c", "print(1)", "s.py"}, []string{"-c", "print(1)", "s.py"}},
+		{[]string{"-uc", "print(1)"}, []string{"-uc", "print(1)"}},
+		{[]string{"-m", "json.tool", "f"}, []string{"-m", "json.tool", "f"}},
+		{[]string{"-", "f"}, []string{"-", "f"}},
+		{[]string{"/abs.py"}, []string{"/abs.py"}},
+		{[]string{"--", "s.py"}, []string{"--", "/d/s.py"}},
+		{nil, nil},
+	} {
+		if got := absScript(tc.in, "/d"); !reflect.DeepEqual(got, tc.want) && !(len(got) == 0 && len(tc.want) == 0) {
+			t.Errorf("absScript(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,202 @@
+package wasi
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+)
+
+// Config configures an Engine.
+type Config struct {
+	// CacheDir holds wazero's compilation cache and memory snapshots. It is created with mode 0700.
+	// Empty: no cache (every process compiles).
+	CacheDir string
+	// MemoryLimit caps the guest's linear memory in bytes (rounded down to 64 KiB pages); 0 = 4 GiB.
+	MemoryLimit int64
+	// Progress, if set, receives one line when the module has to be compiled (not in the cache yet).
+	Progress io.Writer
+	// Label names the module in that line, e.g. "python runtime".
+	Label string
+	// Snapshot enables pre-initialised start: see Snapshot.
+	Snapshot *Snapshot
+	// InterruptBusyLoops compiles the module so that a busy guest stops when its context ends
+	// (wazero's WithCloseOnContextDone). Costs 40-50 % on guest loops; off by default.
+	InterruptBusyLoops bool
+}
+
+// Snapshot names the exports of a module that supports pre-initialisation: Preinit is called once in a
+// fresh instance (no _start) and linear memory is saved to the cache; each run restores it into a fresh
+// instance and calls Run, which reads argv/environ and runs the program.
+type Snapshot struct {
+	Preinit, Run string
+	// Key distinguishes snapshots of the same module that see different files at pre-initialisation
+	// (e.g. a hash of the trees it imports from).
+	Key string
+}
+
+// Engine is a compiled module. It is safe for concurrent Runs.
+type Engine struct {
+	cfg      Config
+	rt       wazero.Runtime
+	compiled wazero.CompiledModule
+	hash     string
+	cache    wazero.CompilationCache
+
+	snapMu sync.Mutex
+	snap   []byte // nil: not loaded yet
+}
+
+// NewEngine compiles module (or loads it from the cache).
+func NewEngine(ctx context.Context, module []byte, cfg Config) (*Engine, error) {
+	sum := sha256.Sum256(module)
+	e := &Engine{cfg: cfg, hash: hex.EncodeToString(sum[:12])}
+	rc := wazero.NewRuntimeConfig().WithDebugInfoEnabled(false).WithCloseOnContextDone(cfg.InterruptBusyLoops)
+	if cfg.MemoryLimit > 0 {
+		pages := cfg.MemoryLimit / 65536
+		if pages < 1 {
+			pages = 1
+		}
+		if pages > 65536 {
+			pages = 65536
+		}
+		rc = rc.WithMemoryLimitPages(uint32(pages))
+	}
+	marker := ""
+	if cfg.CacheDir != "" {
+		if err := os.MkdirAll(cfg.CacheDir, 0o700); err != nil {
+			return nil, fmt.Errorf("compilation cache: %w", err)
+		}
+		os.Chmod(cfg.CacheDir, 0o700)
+		c, err := wazero.NewCompilationCacheWithDir(cfg.CacheDir)
+		if err != nil {
+			return nil, fmt.Errorf("compilation cache: %w", err)
+		}
+		e.cache = c
+		rc = rc.WithCompilationCache(c)
+		marker = filepath.Join(cfg.CacheDir, fmt.Sprintf("compiled-%s-%t", e.hash, cfg.InterruptBusyLoops))
+	}
+	first := marker == ""
+	if marker != "" {
+		if _, err := os.Stat(marker); err != nil {
+			first = true
+		}
+	}
+	start := time.Now()
+	if first && cfg.Progress != nil {
+		label := cfg.Label
+		if label == "" {
+			label = "runtime"
+		}
+		fmt.Fprintf(cfg.Progress, "srt: preparing %s (one-time) …", label)
+	}
+	e.rt = wazero.NewRuntimeWithConfig(ctx, rc)
+	b := e.rt.NewHostModuleBuilder(wasi_snapshot_preview1.ModuleName)
+	wasi_snapshot_preview1.NewFunctionExporter().ExportFunctions(b)
+	exportTime(b)
+	if _, err := b.Instantiate(ctx); err != nil {
+		e.Close(ctx)
+		return nil, err
+	}
+	compiled, err := e.rt.CompileModule(ctx, module)
+	if err != nil {
+		if first && cfg.Progress != nil {
+			fmt.Fprintln(cfg.Progress, " failed")
+		}
+		e.Close(ctx)
+		return nil, fmt.Errorf("compiling: %w", err)
+	}
+	e.compiled = compiled
+	if first {
+		if cfg.Progress != nil {
+			fmt.Fprintf(cfg.Progress, " done in %.1fs\n", time.Since(start).Seconds())
+		}
+		if marker != "" {
+			os.WriteFile(marker, nil, 0o600)
+		}
+	}
+	return e, nil
+}
+
+// Close releases the runtime (and the compilation cache handle).
+func (e *Engine) Close(ctx context.Context) error {
+	var err error
+	if e.rt != nil {
+		err = e.rt.Close(ctx)
+	}
+	if e.cache != nil {
+		err = errors.Join(err, e.cache.Close(ctx))
+	}
+	return err
+}
+
+func (e *Engine) snapshotPath() string {
+	if e.cfg.CacheDir == "" || e.cfg.Snapshot == nil {
+		return ""
+	}
+	k := sha256.Sum256([]byte(e.cfg.Snapshot.Key))
+	return filepath.Join(e.cfg.CacheDir, fmt.Sprintf("snapshot-%s-%s.mem", e.hash, hex.EncodeToString(k[:8])))
+}
+
+// loadSnapshot returns the saved memory image, if any.
+func (e *Engine) loadSnapshot() []byte {
+	e.snapMu.Lock()
+	defer e.snapMu.Unlock()
+	if e.snap != nil {
+		return e.snap
+	}
+	p := e.snapshotPath()
+	if p == "" {
+		return nil
+	}
+	b, err := os.ReadFile(p)
+	if err != nil || len(b) < 16 || !bytes.Equal(b[:8], snapMagic) {
+		return nil
+	}
+	e.snap = b[8:]
+	return e.snap
+}
+
+var snapMagic = []byte("srtsnap1")
+
+func (e *Engine) saveSnapshot(mem []byte) {
+	e.snapMu.Lock()
+	e.snap = mem
+	e.snapMu.Unlock()
+	p := e.snapshotPath()
+	if p == "" {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), ".snapshot-*")
+	if err != nil {
+		return
+	}
+	_, err1 := tmp.Write(snapMagic)
+	_, err2 := tmp.Write(mem)
+	if errors.Join(err1, err2, tmp.Close()) != nil {
+		os.Remove(tmp.Name())
+		return
+	}
+	if os.Rename(tmp.Name(), p) != nil {
+		os.Remove(tmp.Name())
+		return
+	}
+	// Snapshots of other modules or trees are stale (best effort; a process still using one has it loaded).
+	if old, err := filepath.Glob(filepath.Join(filepath.Dir(p), "snapshot-*.mem")); err == nil {
+		for _, o := range old {
+			if o != p {
+				os.Remove(o)
+			}
+		}
+	}
+}
