@@ -452,7 +452,54 @@ func (g *FS) Rename(from, to string) experimentalsys.Errno {
 	if r1 != r2 {
 		return experimentalsys.Errno(experimentalsys.EPERM) // different allowWrite trees: EXDEV in spirit
 	}
+	if e := g.canMoveTree(r1, rel1, rel2); e != 0 {
+		return e
+	}
 	return errno(r1.Rename(rel1, rel2))
+}
+
+// maxMoveCheck bounds the entries canMoveTree looks at; a larger directory is refused (fail closed).
+const maxMoveCheck = 100000
+
+// canMoveTree checks that renaming the directory rel1 to rel2 (both under r) moves no path the policy
+// protects: every entry below it must be writable at its old name and at its new one. Per-name checks alone
+// would let `mv .git g; edit g/config; mv g .git` (or moving a prepared directory onto .git, or moving the
+// parent of a denyWrite directory) rewrite protected files without ever naming them.
+func (g *FS) canMoveTree(r *os.Root, rel1, rel2 string) experimentalsys.Errno {
+	fi, err := r.Lstat(rel1)
+	if err != nil {
+		return errno(err)
+	}
+	if !fi.IsDir() {
+		return 0
+	}
+	base := r.Name()
+	n := 0
+	var refused experimentalsys.Errno
+	err = fs.WalkDir(r.FS(), filepath.ToSlash(rel1), func(p string, _ fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if n++; n > maxMoveCheck {
+			g.deny(policy.Decision{Action: policy.ActionDeny, Kind: policy.KindFilesystem, Op: "write",
+				Path: filepath.Join(base, rel1), Reason: "directory too large to check before moving it"})
+			refused = experimentalsys.EPERM
+			return fs.SkipAll
+		}
+		sub := strings.TrimPrefix(filepath.FromSlash(p), rel1)
+		for _, abs := range []string{filepath.Join(base, rel1) + sub, filepath.Join(base, rel2) + sub} {
+			if d := g.o.Policy.DecideWrite(abs); d.Action != policy.ActionAllow {
+				g.deny(d)
+				refused = experimentalsys.EROFS
+				return fs.SkipAll
+			}
+		}
+		return nil
+	})
+	if refused != 0 {
+		return refused
+	}
+	return errno(err)
 }
 
 // Rmdir implements experimentalsys.FS.
