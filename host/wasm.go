@@ -34,12 +34,15 @@ type WasmMount struct {
 }
 
 // WasmPythonOptions configures RunWasmPython.
-type WasmPythonOptions struct {
+type WasmPythonOptions = WasmOptions
+
+// WasmOptions configures a WASM run (RunWasmPython, RunWasmJS).
+type WasmOptions struct {
 	Policy   *policy.Policy
 	Recorder policy.Recorder
 	Limits   policy.Limits
 
-	Args   []string // the interpreter's arguments (without argv[0])
+	Args   []string // the interpreter's arguments (without argv[0]), as python3's or node's
 	Env    []string // K=V given by the user; SANDBOX_RUNTIME, HOME, TMPDIR are added
 	Stdin  io.Reader
 	Stdout io.Writer
@@ -65,14 +68,20 @@ func WasmCacheDir() (string, error) {
 // ErrWasmTimeout is returned (wrapped) when the run's time limit passed; the message names the limit.
 var ErrWasmTimeout = wasi.ErrTimeout
 
-// WasmMemoryError reports that the guest crashed while its memory was capped.
+// WasmMemoryError reports that the guest crashed (or, for JavaScript, ended with an uncaught
+// out-of-memory error) while its memory was capped.
 type WasmMemoryError struct {
-	Limit int64
-	Err   error
+	Runtime string // "python" (default) or "javascript"
+	Limit   int64
+	Err     error
 }
 
 func (e *WasmMemoryError) Error() string {
-	return fmt.Sprintf("python ran out of memory (limit %d MiB; --memory): %v", e.Limit>>20, e.Err)
+	rt := e.Runtime
+	if rt == "" {
+		rt = "python"
+	}
+	return fmt.Sprintf("%s ran out of memory (limit %d MiB; --memory): %v", rt, e.Limit>>20, e.Err)
 }
 
 func (e *WasmMemoryError) Unwrap() error { return e.Err }
@@ -127,52 +136,12 @@ func RunWasmPython(ctx context.Context, o WasmPythonOptions) (int, error) {
 			fmt.Fprintf(o.Notices, "srt: timing: %-8s %6.1f ms\n", name, float64(time.Since(t0).Microseconds())/1000)
 		}
 	}
-	rec := o.Recorder
-	if rec == nil {
-		rec = policy.Discard
-	}
-	wasmRec := policy.RecorderFunc(func(e policy.Event) { e.Backend = WasmBackend; rec.Record(e) })
-
-	dir := o.Dir
-	if dir == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return 0, err
-		}
-		dir = wd
-	}
-	tmp, err := os.MkdirTemp("", "srt-wasm-")
+	ws, err := prepareWasm(&o, WasmBackend)
 	if err != nil {
 		return 0, err
 	}
-	if tmp, err = filepath.EvalSymlinks(tmp); err != nil {
-		return 0, err
-	}
-	if !o.KeepTmp {
-		defer os.RemoveAll(tmp)
-	} else if o.Notices != nil {
-		defer fmt.Fprintf(o.Notices, "srt: kept TMPDIR %s\n", tmp)
-	}
-	// The run's TMPDIR is writable in addition to the settings' allowWrite.
-	s := o.Policy.Settings()
-	s.Filesystem.AllowWrite = append(append([]string(nil), s.Filesystem.AllowWrite...), tmp)
-	pol, err := policy.New(&s, policy.Env{WorkDir: dir})
-	if err != nil {
-		return 0, err
-	}
-
-	dial, closeNet, err := wasmDialer(pol, wasmRec)
-	if err != nil {
-		return 0, err
-	}
-	defer closeNet()
-
-	cacheDir := o.CacheDir
-	if cacheDir == "" {
-		if cacheDir, err = WasmCacheDir(); err != nil {
-			cacheDir = ""
-		}
-	}
+	defer ws.cleanup()
+	dir, tmp, pol, dial, cacheDir, wasmRec := ws.dir, ws.tmp, ws.pol, ws.dial, ws.cacheDir, ws.rec
 	phase("set-up")
 	eng, err := pythonEngine(ctx, cacheDir, o.Limits.Memory, o.Progress)
 	if err != nil {
@@ -236,6 +205,75 @@ func RunWasmPython(ctx context.Context, o WasmPythonOptions) (int, error) {
 		return 0, err
 	}
 	return code, nil
+}
+
+// wasmSetup is what every WASM run shares: the audit recorder naming the backend, the working directory,
+// a fresh TMPDIR (writable in addition to allowWrite), the policy with it, the guest's dialer through the
+// proxies and the compilation cache directory.
+type wasmSetup struct {
+	rec      policy.Recorder
+	dir, tmp string
+	pol      *policy.Policy
+	dial     wasi.Dialer
+	cacheDir string
+	cleanup  func() // stops the proxies, then removes (or reports) the TMPDIR
+}
+
+func prepareWasm(o *WasmOptions, backend string) (*wasmSetup, error) {
+	rec := o.Recorder
+	if rec == nil {
+		rec = policy.Discard
+	}
+	ws := &wasmSetup{rec: policy.RecorderFunc(func(e policy.Event) { e.Backend = backend; rec.Record(e) })}
+	ws.dir = o.Dir
+	if ws.dir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		ws.dir = wd
+	}
+	tmp, err := os.MkdirTemp("", "srt-wasm-")
+	if err != nil {
+		return nil, err
+	}
+	rmTmp := func() {
+		if !o.KeepTmp {
+			os.RemoveAll(tmp)
+		} else if o.Notices != nil {
+			fmt.Fprintf(o.Notices, "srt: kept TMPDIR %s\n", tmp)
+		}
+	}
+	fail := func(err error) (*wasmSetup, error) {
+		rmTmp()
+		return nil, err
+	}
+	if tmp, err = filepath.EvalSymlinks(tmp); err != nil {
+		return fail(err)
+	}
+	ws.tmp = tmp
+	// The run's TMPDIR is writable in addition to the settings' allowWrite.
+	s := o.Policy.Settings()
+	s.Filesystem.AllowWrite = append(append([]string(nil), s.Filesystem.AllowWrite...), tmp)
+	if ws.pol, err = policy.New(&s, policy.Env{WorkDir: ws.dir}); err != nil {
+		return fail(err)
+	}
+	dial, closeNet, err := wasmDialer(ws.pol, ws.rec)
+	if err != nil {
+		return fail(err)
+	}
+	ws.dial = dial
+	ws.cleanup = func() {
+		closeNet()
+		rmTmp()
+	}
+	ws.cacheDir = o.CacheDir
+	if ws.cacheDir == "" {
+		if ws.cacheDir, err = WasmCacheDir(); err != nil {
+			ws.cacheDir = ""
+		}
+	}
+	return ws, nil
 }
 
 // wasmDialer returns the guest's dialer: through the external HTTP proxy the settings name (CONNECT), else

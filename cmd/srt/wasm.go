@@ -39,12 +39,35 @@ The guest's environment is only: --env values, SANDBOX_RUNTIME=1, HOME and TMPDI
 directory, removed after the run) and PYTHONHASHSEED if set.
 `
 
+const wasmJSUsage = `Usage: srt [srt flags] wasm js [run flags] [SCRIPT [ARGS...] | -e CODE [ARGS...] | -p CODE | - [ARGS...]]
+       srt [srt flags] wasm node …   (the same)
+
+Runs JavaScript in QuickJS-NG compiled to WebAssembly inside srt, with a Node-like environment: console,
+timers, process, Buffer (subset), fs and fs/promises (subset), path, require() and import (relative files,
+pure-JS packages in node_modules, node: built-ins), fetch with Headers/Request/Response/AbortController.
+Files are seen as the settings allow (reads except denyRead, writes only under allowWrite), fetch goes
+through srt's proxies (TLS verified by srt), and the run is bounded by the limits. .mjs is an ES module,
+.cjs CommonJS, .js follows the nearest package.json "type" or else its import/export syntax; -e CODE and
+stdin may mix import, top-level await and require(). Without arguments the program is read from stdin.
+
+Run flags (right after "js", before the script):
+  --timeout DURATION   wall-clock limit, e.g. 30s (exit 124)
+  --memory SIZE        cap on the engine's memory, e.g. 256MiB (out-of-memory error, exit 137)
+  --max-output SIZE    cap on stdout+stderr bytes, e.g. 10MiB
+  --env K=V | --env K  set a variable in process.env (K alone copies srt's value); repeatable
+  --mount HOST:GUEST[:ro]  show a host directory at GUEST (still subject to the settings); repeatable
+  --keep-tmp           keep the run's TMPDIR (printed on stderr)
+
+process.env is only: --env values, SANDBOX_RUNTIME=1, HOME and TMPDIR (a fresh writable directory,
+removed after the run).
+`
+
 func newWasmCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "wasm RUNTIME [run flags] [args...]",
-		Short: "Run a program in a WebAssembly runtime under the policy (python)",
+		Short: "Run a program in a WebAssembly runtime under the policy (python, js)",
 		Long: `Run a program in an interpreter compiled to WebAssembly, on any OS, with the settings file's
-filesystem and network policy, the proxies and the audit log. Runtimes: python.`,
+filesystem and network policy, the proxies and the audit log. Runtimes: python, js (alias node).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return errors.New("wasm: name a runtime, e.g. `srt wasm python -c 'print(1)'`")
@@ -55,10 +78,19 @@ filesystem and network policy, the proxies and the audit log. Runtimes: python.`
 		Short:              "Run CPython 3.11 (WASI) under the policy",
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runWasmPython(cmd.Context(), g, args)
+			return runWasm(cmd.Context(), g, "python", args)
 		},
 	}
-	cmd.AddCommand(py)
+	js := &cobra.Command{
+		Use:                "js [run flags] [SCRIPT [args...] | -e CODE | -p CODE | -]",
+		Aliases:            []string{"node"},
+		Short:              "Run JavaScript (QuickJS-NG, WASI) under the policy",
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runWasm(cmd.Context(), g, "js", args)
+		},
+	}
+	cmd.AddCommand(py, js)
 	return cmd
 }
 
@@ -70,7 +102,7 @@ const wasmSupervisedEnv = "SRT_WASM_SUPERVISED"
 // be stopped from inside the process without instrumenting every loop (wazero's WithCloseOnContextDone,
 // 2-2.5× slower here), and a guest spinning in compiled code also blocks the Go garbage collector's
 // stop-the-world; a child process costs one exec and is killed at once.
-func superviseWasm(ctx context.Context, g *globals, lim policy.Limits, rf wasmRunFlags, pyArgs []string) error {
+func superviseWasm(ctx context.Context, g *globals, runtime string, lim policy.Limits, rf wasmRunFlags, progArgs []string) error {
 	exe, err := os.Executable()
 	if err != nil {
 		return err
@@ -91,7 +123,7 @@ func superviseWasm(ctx context.Context, g *globals, lim policy.Limits, rf wasmRu
 	if lim.MaxOutput > 0 {
 		args = append(args, "--max-output", strconv.FormatInt(lim.MaxOutput, 10))
 	}
-	args = append(args, "wasm", "python")
+	args = append(args, "wasm", runtime)
 	for _, e := range rf.env {
 		args = append(args, "--env", e)
 	}
@@ -105,7 +137,7 @@ func superviseWasm(ctx context.Context, g *globals, lim policy.Limits, rf wasmRu
 	if rf.keepTmp {
 		args = append(args, "--keep-tmp")
 	}
-	args = append(args, pyArgs...)
+	args = append(args, progArgs...)
 
 	cmd := exec.Command(exe, args...)
 	cmd.Env = append(os.Environ(), wasmSupervisedEnv+"=1")
@@ -255,13 +287,22 @@ func wasmIsTerminal(w any) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-func runWasmPython(ctx context.Context, g *globals, args []string) error {
-	rf, pyArgs, err := parseWasmRunFlags(g, args)
+// wasmJSGrace is how long after the time limit a JavaScript run that the interrupt handler has not stopped
+// (a long native operation such as a huge JSON.stringify) is ended by exiting the process.
+const wasmJSGrace = 2 * time.Second
+
+// runWasm runs the python or js runtime with its arguments (run flags first).
+func runWasm(ctx context.Context, g *globals, runtime string, args []string) error {
+	rf, progArgs, err := parseWasmRunFlags(g, args)
 	if err != nil {
 		return err
 	}
 	if rf.help {
-		fmt.Fprint(g.stdout, wasmPythonUsage)
+		if runtime == "js" {
+			fmt.Fprint(g.stdout, wasmJSUsage)
+		} else {
+			fmt.Fprint(g.stdout, wasmPythonUsage)
+		}
 		return nil
 	}
 	pol, err := g.load()
@@ -272,10 +313,21 @@ func runWasmPython(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	if os.Getenv(wasmSupervisedEnv) == "1" {
+	switch {
+	case runtime == "js":
+		// QuickJS's interrupt handler stops JavaScript at the deadline in-process (no supervisor); a
+		// native operation that never polls it is ended by exiting after a grace period.
+		if lim.Timeout > 0 {
+			t := time.AfterFunc(lim.Timeout+wasmJSGrace, func() {
+				fmt.Fprintf(g.stderr, "srt: time limit %v exceeded\n", lim.Timeout)
+				os.Exit(124)
+			})
+			defer t.Stop()
+		}
+	case os.Getenv(wasmSupervisedEnv) == "1":
 		lim.Timeout = 0 // the supervising srt enforces it
-	} else if lim.Timeout > 0 {
-		return superviseWasm(ctx, g, lim, rf, pyArgs)
+	case lim.Timeout > 0:
+		return superviseWasm(ctx, g, runtime, lim, rf, progArgs)
 	}
 	log, err := g.openAudit()
 	if err != nil {
@@ -295,10 +347,14 @@ func runWasmPython(ctx context.Context, g *globals, args []string) error {
 	}
 	opts := host.WasmPythonOptions{
 		Policy: pol, Recorder: log, Limits: lim,
-		Args: pyArgs, Env: rf.env, Mounts: rf.mounts, KeepTmp: rf.keepTmp,
+		Args: progArgs, Env: rf.env, Mounts: rf.mounts, KeepTmp: rf.keepTmp,
 		Stdin: g.stdin, Stdout: stdout, Stderr: stderr, Progress: progress, Notices: g.stderr,
 	}
-	code, err := host.RunWasmPython(ctx, opts)
+	run := host.RunWasmPython
+	if runtime == "js" {
+		run = host.RunWasmJS
+	}
+	code, err := run(ctx, opts)
 	if err != nil {
 		var me *host.WasmMemoryError
 		switch {

@@ -227,13 +227,23 @@ const canary = "SRT-CANARY-7f3a9c"
 // TestWasmPythonAttacks runs every script in testdata/attacks/python against a prepared layout: every
 // attempt must be blocked, the canary in denyRead files never printed, and nothing written outside w/.
 func TestWasmPythonAttacks(t *testing.T) {
-	scripts, _ := filepath.Glob("../../testdata/attacks/python/[a-z]*.py")
+	runWasmAttacks(t, "python", ".py", nil)
+}
+
+// runWasmAttacks runs every script testdata/attacks/RUNTIME/[a-z]*EXT with `srt wasm RUNTIME SCRIPT
+// CACHEDIR` in a prepared layout (see testdata/attacks/python/_common.py); prepare, if set, adds to it.
+func runWasmAttacks(t *testing.T, runtime, ext string, prepare func(root string)) {
+	scripts, _ := filepath.Glob("../../testdata/attacks/" + runtime + "/[a-z]*" + ext)
 	if len(scripts) == 0 {
 		t.Fatal("no attack scripts")
 	}
+	backend := "wasm-python"
+	if runtime == "js" {
+		backend = "wasm-js"
+	}
 	for _, script := range scripts {
 		script, _ := filepath.Abs(script)
-		name := strings.TrimSuffix(filepath.Base(script), ".py")
+		name := strings.TrimSuffix(filepath.Base(script), ext)
 		t.Run(name, func(t *testing.T) {
 			root := resolved(t, t.TempDir())
 			for _, d := range []string{"secret", "w/.git/hooks"} {
@@ -244,11 +254,14 @@ func TestWasmPythonAttacks(t *testing.T) {
 			os.WriteFile(filepath.Join(root, "ro.txt"), []byte("ro"), 0o644)
 			os.WriteFile(filepath.Join(root, "w/.git/config"), []byte("[core]\n"), 0o644)
 			os.Symlink("../secret/key", filepath.Join(root, "w/link"))
+			if prepare != nil {
+				prepare(root)
+			}
 			before := listTree(t, root)
 			settings := wasmSettings(t, nil, []string{"secret", "secretfile"}, []string{"w"})
 			logFile := filepath.Join(t.TempDir(), "audit.jsonl")
 			cache := filepath.Join(wasmCacheHome(t), "srt", "wazero")
-			r := wasmRun(t, root, nil, "", "-s", settings, "--log-file", logFile, "wasm", "python", script, cache)
+			r := wasmRun(t, root, nil, "", "-s", settings, "--log-file", logFile, "wasm", runtime, script, cache)
 			t.Logf("%s\n%s", r.stdout, r.stderr)
 			if r.code != 0 || !strings.HasSuffix(r.stdout, "done\n") {
 				t.Fatalf("exit %d", r.code)
@@ -264,6 +277,11 @@ func TestWasmPythonAttacks(t *testing.T) {
 					t.Errorf("created outside allowWrite: %s", p)
 				}
 			}
+			for p := range before {
+				if _, err := os.Lstat(filepath.Join(root, p)); err != nil && !strings.HasPrefix(p, "w/") {
+					t.Errorf("removed outside allowWrite: %s", p)
+				}
+			}
 			for _, p := range []string{"w/.git/hooks/post-checkout", "w/.bashrc", "w/.vscode"} {
 				if _, err := os.Lstat(filepath.Join(root, p)); err == nil {
 					t.Errorf("mandatory path %s was created", p)
@@ -272,9 +290,12 @@ func TestWasmPythonAttacks(t *testing.T) {
 			if b, _ := os.ReadFile(filepath.Join(root, "ro.txt")); string(b) != "ro" {
 				t.Errorf("ro.txt changed: %q", b)
 			}
+			if b, _ := os.ReadFile(filepath.Join(root, "w/.git/config")); string(b) != "[core]\n" {
+				t.Errorf("w/.git/config changed: %q", b)
+			}
 			if strings.Contains(r.stdout, "BLOCKED") {
 				log, _ := os.ReadFile(logFile)
-				if !strings.Contains(string(log), `"backend":"wasm-python"`) || !strings.Contains(string(log), `"action":"deny"`) {
+				if !strings.Contains(string(log), `"backend":"`+backend+`"`) || !strings.Contains(string(log), `"action":"deny"`) {
 					t.Errorf("denials not in the audit log:\n%s", log)
 				}
 			}

@@ -1,0 +1,650 @@
+// srt's Node-compatible layer for `srt wasm js`, run as a quickjs Setup script: fs, fs/promises, path,
+// Buffer (a small subset), require() and the built-in modules, process.stdin, and fetch with Headers,
+// Request, Response, AbortController. Everything that touches files or the network calls the Go host
+// (host/wasmjs.go), which applies srt's policy; nothing here is a security boundary.
+(function (cfg) {
+  'use strict';
+  const G = globalThis;
+  const hostFS = G.__srt_fs, hostStdin = G.__srt_stdin, hostFetch = G.__srt_fetch, hostAbort = G.__srt_fetch_abort;
+  define(G, Symbol.for('srt.readline'), G.__srt_readline);
+  for (const k of ['__srt_fs', '__srt_stdin', '__srt_fetch', '__srt_fetch_abort', '__srt_readline']) delete G[k];
+  const util = G[Symbol.for('srt.util')];
+  const enc = new TextEncoder(), dec = new TextDecoder();
+  function define(obj, name, value) {
+    Object.defineProperty(obj, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+  function argError(msg) { const e = new TypeError(msg); e.code = 'ERR_INVALID_ARG_TYPE'; return e; }
+
+  // ---- Buffer (subset) ----
+  const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  class Buffer extends Uint8Array {
+    static from(v, encoding) {
+      if (typeof v === 'string') return Buffer._fromBytes(encodeString(v, encoding));
+      if (v instanceof ArrayBuffer) return new Buffer(v, arguments[1] || 0, arguments[2]);
+      if (ArrayBuffer.isView(v)) return Buffer._fromBytes(new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice());
+      if (Array.isArray(v)) return Buffer._fromBytes(Uint8Array.from(v));
+      if (v && v.type === 'Buffer' && Array.isArray(v.data)) return Buffer._fromBytes(Uint8Array.from(v.data));
+      throw argError('The first argument must be of type string or an instance of Buffer, ArrayBuffer, or Array');
+    }
+    static _fromBytes(u8) { return new Buffer(u8.buffer, u8.byteOffset, u8.byteLength); }
+    static alloc(n, fill) { const b = new Buffer(n); if (fill !== undefined) b.fill(typeof fill === 'string' ? fill.charCodeAt(0) : fill); return b; }
+    static allocUnsafe(n) { return new Buffer(n); }
+    static isBuffer(b) { return b instanceof Buffer; }
+    static byteLength(s, encoding) { return typeof s === 'string' ? encodeString(s, encoding).length : s.byteLength; }
+    static concat(list, total) {
+      if (total === undefined) total = list.reduce((n, b) => n + b.length, 0);
+      const out = Buffer.alloc(total);
+      let off = 0;
+      for (const b of list) { if (off >= total) break; out.set(b.subarray(0, total - off), off); off += b.length; }
+      return out;
+    }
+    toString(encoding, start, end) {
+      const u = this.subarray(start || 0, end === undefined ? this.length : end);
+      switch ((encoding || 'utf8').toLowerCase()) {
+        case 'utf8': case 'utf-8': return dec.decode(u);
+        case 'hex': return Array.from(u, (x) => x.toString(16).padStart(2, '0')).join('');
+        case 'base64': { let s = ''; for (const x of u) s += String.fromCharCode(x); return btoa(s); }
+        case 'latin1': case 'binary': case 'ascii': { let s = ''; for (const x of u) s += String.fromCharCode(x); return s; }
+        default: throw new TypeError(`Unknown encoding: ${encoding}`);
+      }
+    }
+    toJSON() { return { type: 'Buffer', data: Array.from(this) }; }
+    equals(o) { if (o.length !== this.length) return false; for (let i = 0; i < o.length; i++) if (o[i] !== this[i]) return false; return true; }
+    write(s, off) { const b = enc.encode(s); this.set(b.subarray(0, this.length - (off || 0)), off || 0); return Math.min(b.length, this.length - (off || 0)); }
+    slice(s, e) { return this.subarray(s, e); }
+    subarray(s, e) { const u = Uint8Array.prototype.subarray.call(this, s, e); return new Buffer(u.buffer, u.byteOffset, u.byteLength); }
+  }
+  function encodeString(s, encoding) {
+    switch ((encoding || 'utf8').toLowerCase()) {
+      case 'utf8': case 'utf-8': return enc.encode(s);
+      case 'hex': { const out = new Uint8Array(s.length >> 1); for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(2 * i, 2), 16); return out; }
+      case 'base64': case 'base64url': { const t = atob(s.replace(/-/g, '+').replace(/_/g, '/').replace(/[^A-Za-z0-9+/]/g, '')); return Uint8Array.from(t, (c) => c.charCodeAt(0)); }
+      case 'latin1': case 'binary': case 'ascii': return Uint8Array.from(s, (c) => c.charCodeAt(0) & 255);
+      default: throw new TypeError(`Unknown encoding: ${encoding}`);
+    }
+  }
+  void b64;
+  define(G, 'Buffer', Buffer);
+
+  // ---- URL: file:///path parsing ----
+  // The prelude's URL drops the empty host of file:///path (giving host "tmp" for file:///tmp/x); the
+  // equivalent file:/path parses right, so file:/// inputs are rewritten to it.
+  const BaseURL = G.URL;
+  const fixFileURL = (s) => (/^file:\/\/\//i.test(s) ? 'file:' + s.slice(7) : s);
+  class URL extends BaseURL {
+    constructor(input, base) {
+      if (arguments.length < 2 || base === undefined) super(fixFileURL(String(input)));
+      else super(fixFileURL(String(input)), fixFileURL(String(base)));
+    }
+    static canParse(input, base) { try { new URL(input, base); return true; } catch { return false; } }
+    static parse(input, base) { try { return new URL(input, base); } catch { return null; } }
+  }
+  define(G, 'URL', URL);
+
+  // ---- path (POSIX) ----
+  function normalizeArray(parts, allowAbove) {
+    const out = [];
+    for (const p of parts) {
+      if (!p || p === '.') continue;
+      if (p === '..') { if (out.length && out[out.length - 1] !== '..') out.pop(); else if (allowAbove) out.push('..'); }
+      else out.push(p);
+    }
+    return out;
+  }
+  function checkStr(p, name) { if (typeof p !== 'string') throw argError(`The "${name || 'path'}" argument must be of type string. Received ${util.inspect(p)}`); }
+  const path = {
+    sep: '/', delimiter: ':',
+    isAbsolute(p) { checkStr(p); return p.startsWith('/'); },
+    normalize(p) {
+      checkStr(p);
+      if (p === '') return '.';
+      const abs = p.startsWith('/'), trail = p.endsWith('/');
+      let r = normalizeArray(p.split('/'), !abs).join('/');
+      if (!r && !abs) r = '.';
+      if (r && trail) r += '/';
+      return (abs ? '/' : '') + r;
+    },
+    join(...parts) { parts.forEach((p) => checkStr(p)); const j = parts.filter((p) => p !== '').join('/'); return j ? path.normalize(j) : '.'; },
+    resolve(...parts) {
+      let r = '';
+      for (let i = parts.length - 1; i >= -1 && !r.startsWith('/'); i--) {
+        const p = i >= 0 ? parts[i] : G.process.cwd();
+        checkStr(p);
+        if (p) r = p + (r ? '/' + r : '');
+      }
+      const n = '/' + normalizeArray(r.split('/'), false).join('/');
+      return n;
+    },
+    dirname(p) {
+      checkStr(p);
+      if (!p) return '.';
+      const s = p.replace(/\/+$/, '');
+      if (!s) return '/';
+      const i = s.lastIndexOf('/');
+      if (i < 0) return '.';
+      if (i === 0) return '/';
+      return s.slice(0, i).replace(/\/+$/, '') || '/';
+    },
+    basename(p, ext) {
+      checkStr(p);
+      let b = p.replace(/\/+$/, '');
+      b = b.slice(b.lastIndexOf('/') + 1);
+      if (ext && b.endsWith(ext) && b !== ext) b = b.slice(0, -ext.length);
+      return b;
+    },
+    extname(p) {
+      const b = path.basename(p);
+      const i = b.lastIndexOf('.');
+      return i <= 0 ? '' : b.slice(i);
+    },
+    relative(from, to) {
+      const f = path.resolve(from).split('/').filter(Boolean), t = path.resolve(to).split('/').filter(Boolean);
+      let i = 0;
+      while (i < f.length && i < t.length && f[i] === t[i]) i++;
+      return [...Array(f.length - i).fill('..'), ...t.slice(i)].join('/');
+    },
+    parse(p) {
+      const root = p.startsWith('/') ? '/' : '', base = path.basename(p), ext = path.extname(p);
+      let dir = path.dirname(p);
+      if (dir === '.' && !p.includes('/')) dir = '';
+      return { root, dir, base, ext, name: ext ? base.slice(0, -ext.length) : base };
+    },
+    format(o) { const dir = o.dir || o.root || ''; const base = o.base || ((o.name || '') + (o.ext || '')); return dir ? (dir === o.root ? dir + base : dir + '/' + base) : base; },
+    toNamespacedPath(p) { return p; },
+  };
+  path.posix = path;
+
+  // ---- process additions ----
+  const proc = G.process;
+  let cwd = cfg.cwd;
+  proc.cwd = () => cwd;
+  proc.chdir = (d) => {
+    const p = path.resolve(d);
+    const st = fsCall('stat', p);
+    if (st.type !== 'dir') { const e = new Error(`ENOTDIR: not a directory, chdir '${d}'`); e.code = 'ENOTDIR'; throw e; }
+    cwd = p;
+  };
+  proc.arch = 'wasm32';
+  proc.pid = 1;
+  proc.ppid = 0;
+  proc.title = 'node';
+  proc.execPath = '/usr/local/bin/node';
+  proc.release = { name: 'node' };
+  proc.memoryUsage = () => ({ rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 });
+  proc.uptime = () => performance.now() / 1000;
+
+  // ---- fs ----
+  function fsCall(op, p, ...rest) {
+    try {
+      return hostFS(op, p, ...rest);
+    } catch (e) {
+      if (e && e.code && typeof p === 'string') { e.path = p; e.syscall = (e.message.match(/, (\w+) '/) || [])[1]; e.errno = -({ ENOENT: 2, EACCES: 13, EROFS: 30, EEXIST: 17, ENOTDIR: 20, EISDIR: 21, ENOTEMPTY: 39, EPERM: 1 }[e.code] || 5); }
+      throw e;
+    }
+  }
+  function toPath(p) {
+    if (p instanceof BaseURL) p = builtins.url.fileURLToPath(p);
+    else if (ArrayBuffer.isView(p)) p = dec.decode(p);
+    if (typeof p !== 'string') throw argError(`The "path" argument must be of type string or an instance of Buffer or URL. Received ${util.inspect(p)}`);
+    return path.resolve(p);
+  }
+  function encodingOf(o) { return typeof o === 'string' ? o : o && o.encoding; }
+  function decodeAs(bytes, encoding) {
+    const b = Buffer._fromBytes(bytes);
+    return encoding && encoding !== 'buffer' ? b.toString(encoding) : b;
+  }
+  function toBytes(data, encoding) {
+    if (typeof data === 'string') return encodeString(data, encoding);
+    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (data instanceof ArrayBuffer) return new Uint8Array(data);
+    throw argError(`The "data" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received ${util.inspect(data)}`);
+  }
+  class Stats {
+    constructor(s) {
+      this.size = s.size; this.mode = s.mode; this.ino = s.ino; this.nlink = s.nlink;
+      this.mtimeMs = s.mtimeMs; this.atimeMs = s.atimeMs; this.ctimeMs = s.ctimeMs; this.birthtimeMs = s.ctimeMs;
+      this.mtime = new Date(s.mtimeMs); this.atime = new Date(s.atimeMs); this.ctime = new Date(s.ctimeMs); this.birthtime = new Date(s.ctimeMs);
+      define(this, '_type', s.type);
+    }
+    isFile() { return this._type === 'file'; }
+    isDirectory() { return this._type === 'dir'; }
+    isSymbolicLink() { return this._type === 'symlink'; }
+    isFIFO() { return false; }
+    isSocket() { return false; }
+    isBlockDevice() { return false; }
+    isCharacterDevice() { return false; }
+  }
+  class Dirent {
+    constructor(name, type, parent) { this.name = name; define(this, '_type', type); this.parentPath = parent; this.path = parent; }
+    isFile() { return this._type === 'file'; }
+    isDirectory() { return this._type === 'dir'; }
+    isSymbolicLink() { return this._type === 'symlink'; }
+  }
+  let stdinConsumed = false;
+  const fs = {
+    constants: { F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1 },
+    readFileSync(p, o) {
+      if (p === 0 || p === '/dev/stdin') { stdinConsumed = true; return decodeAs(fsCall('stdin'), encodingOf(o)); }
+      return decodeAs(fsCall('read', toPath(p)), encodingOf(o));
+    },
+    writeFileSync(p, data, o) { fsCall((o && o.flag === 'a') ? 'append' : 'write', toPath(p), toBytes(data, encodingOf(o))); },
+    appendFileSync(p, data, o) { fsCall('append', toPath(p), toBytes(data, encodingOf(o))); },
+    readdirSync(p, o) {
+      const dir = toPath(p);
+      const ents = fsCall('readdir', dir).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      if (o && o.recursive) {
+        const out = [];
+        const walk = (d, prefix) => {
+          for (const e of fsCall('readdir', d).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+            const rel = prefix ? prefix + '/' + e.name : e.name;
+            out.push(o.withFileTypes ? new Dirent(e.name, e.type, d) : rel);
+            if (e.type === 'dir') walk(d + '/' + e.name, rel);
+          }
+        };
+        walk(dir, '');
+        return out;
+      }
+      return o && o.withFileTypes ? ents.map((e) => new Dirent(e.name, e.type, dir)) : ents.map((e) => e.name);
+    },
+    statSync(p, o) {
+      try { return new Stats(fsCall('stat', toPath(p))); } catch (e) { if (o && o.throwIfNoEntry === false && e.code === 'ENOENT') return undefined; throw e; }
+    },
+    lstatSync(p, o) {
+      try { return new Stats(fsCall('lstat', toPath(p))); } catch (e) { if (o && o.throwIfNoEntry === false && e.code === 'ENOENT') return undefined; throw e; }
+    },
+    mkdirSync(p, o) {
+      const r = !!(o && (o === true || o.recursive));
+      const abs = toPath(p);
+      let first;
+      if (r) { first = abs; while (first !== '/' && !fs.existsSync(path.dirname(first))) first = path.dirname(first); if (fs.existsSync(first)) first = undefined; }
+      fsCall('mkdir', abs, r);
+      return r ? first : undefined;
+    },
+    rmSync(p, o) { fsCall('rm', toPath(p), !!(o && o.recursive), !!(o && o.force)); },
+    rmdirSync(p, o) { if (o && o.recursive) fsCall('rm', toPath(p), true, false); else fsCall('rmdir', toPath(p)); },
+    unlinkSync(p) {
+      const abs = toPath(p);
+      if (fsCall('lstat', abs).type === 'dir') { const e = new Error(`EISDIR: illegal operation on a directory, unlink '${abs}'`); e.code = 'EISDIR'; e.path = abs; throw e; }
+      fsCall('rm', abs, false, false);
+    },
+    renameSync(a, b) { fsCall('rename', toPath(a), toPath(b)); },
+    existsSync(p) { try { fsCall('stat', toPath(p)); return true; } catch { return false; } },
+    accessSync(p) { fsCall('stat', toPath(p)); },
+    realpathSync(p) { const a = toPath(p); fsCall('stat', a); return a; },
+    copyFileSync(a, b) { fsCall('write', toPath(b), fsCall('read', toPath(a))); },
+  };
+  fs.realpathSync.native = fs.realpathSync;
+  const promises = {};
+  for (const [name, sync] of [['readFile', 'readFileSync'], ['writeFile', 'writeFileSync'], ['appendFile', 'appendFileSync'],
+    ['readdir', 'readdirSync'], ['stat', 'statSync'], ['lstat', 'lstatSync'], ['mkdir', 'mkdirSync'], ['rm', 'rmSync'],
+    ['rmdir', 'rmdirSync'], ['unlink', 'unlinkSync'], ['rename', 'renameSync'], ['access', 'accessSync'],
+    ['realpath', 'realpathSync'], ['copyFile', 'copyFileSync']]) {
+    promises[name] = (...args) => new Promise((resolve) => resolve(fs[sync](...args)));
+    fs[name] = (...args) => {
+      const cb = args.pop();
+      if (typeof cb !== 'function') throw argError('The "cb" argument must be of type function. Received ' + util.inspect(cb));
+      let res, err = null;
+      try { res = fs[sync](...args); } catch (e) { err = e; }
+      setTimeout(() => (err ? cb(err) : cb(null, res)), 0);
+    };
+  }
+  fs.exists = (p, cb) => { const r = fs.existsSync(p); setTimeout(() => cb(r), 0); };
+  fs.promises = promises;
+
+  // ---- process.stdin ----
+  let stdinPromise;
+  function readAllStdin() {
+    if (!stdinPromise) stdinPromise = stdinConsumed ? Promise.resolve(new Uint8Array(0)) : hostStdin();
+    stdinConsumed = true;
+    return stdinPromise;
+  }
+  const stdinListeners = { data: [], end: [], error: [] };
+  let stdinEncoding, stdinStarted = false;
+  const stdin = {
+    fd: 0, isTTY: false,
+    setEncoding(e) { stdinEncoding = e; return stdin; },
+    resume() { start(); return stdin; },
+    pause() { return stdin; },
+    on(ev, fn) { (stdinListeners[ev] || (stdinListeners[ev] = [])).push(fn); if (ev === 'data' || ev === 'end' || ev === 'readable') start(); return stdin; },
+    once(ev, fn) { const w = (...a) => { stdin.off(ev, w); fn(...a); }; return stdin.on(ev, w); },
+    off(ev, fn) { const l = stdinListeners[ev]; if (l) { const i = l.indexOf(fn); if (i >= 0) l.splice(i, 1); } return stdin; },
+    removeListener(ev, fn) { return stdin.off(ev, fn); },
+    read() { return null; },
+    async *[Symbol.asyncIterator]() {
+      const b = await readAllStdin();
+      if (b.length) yield stdinEncoding ? Buffer._fromBytes(b).toString(stdinEncoding) : Buffer._fromBytes(b);
+    },
+  };
+  function start() {
+    if (stdinStarted) return;
+    stdinStarted = true;
+    readAllStdin().then((b) => {
+      if (b.length) for (const fn of [...stdinListeners.data]) fn(stdinEncoding ? Buffer._fromBytes(b).toString(stdinEncoding) : Buffer._fromBytes(b));
+      for (const fn of [...stdinListeners.end]) fn();
+    }, (e) => { for (const fn of [...stdinListeners.error]) fn(e); });
+  }
+  stdin.addListener = stdin.on;
+  proc.stdin = stdin;
+
+  // ---- small built-ins ----
+  class EventEmitter {
+    constructor() { define(this, '_events', new Map()); }
+    on(ev, fn) { if (!this._events) define(this, '_events', new Map()); const l = this._events.get(ev) || []; l.push(fn); this._events.set(ev, l); return this; }
+    addListener(ev, fn) { return this.on(ev, fn); }
+    prependListener(ev, fn) { this.on(ev, fn); const l = this._events.get(ev); l.unshift(l.pop()); return this; }
+    once(ev, fn) { const w = (...a) => { this.off(ev, w); fn.apply(this, a); }; w.listener = fn; return this.on(ev, w); }
+    off(ev, fn) { const l = this._events && this._events.get(ev); if (l) { const i = l.findIndex((f) => f === fn || f.listener === fn); if (i >= 0) l.splice(i, 1); } return this; }
+    removeListener(ev, fn) { return this.off(ev, fn); }
+    removeAllListeners(ev) { if (this._events) { if (ev === undefined) this._events.clear(); else this._events.delete(ev); } return this; }
+    emit(ev, ...args) {
+      const l = this._events && this._events.get(ev);
+      if (!l || !l.length) { if (ev === 'error') throw args[0] instanceof Error ? args[0] : new Error(`Unhandled error. (${util.inspect(args[0])})`); return false; }
+      for (const fn of [...l]) fn.apply(this, args);
+      return true;
+    }
+    listenerCount(ev) { const l = this._events && this._events.get(ev); return l ? l.length : 0; }
+    listeners(ev) { return [...((this._events && this._events.get(ev)) || [])].map((f) => f.listener || f); }
+    eventNames() { return this._events ? [...this._events.keys()] : []; }
+    setMaxListeners() { return this; }
+  }
+  EventEmitter.EventEmitter = EventEmitter;
+  EventEmitter.once = (em, ev) => new Promise((resolve) => em.once(ev, (...a) => resolve(a)));
+  function promisify(fn) {
+    return (...args) => new Promise((resolve, reject) => fn(...args, (err, ...res) => (err ? reject(err) : resolve(res.length > 1 ? res : res[0]))));
+  }
+  function deepEqual(a, b) {
+    if (Object.is(a, b)) return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || !a || !b) return false;
+    if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+    if (a instanceof Date) return a.getTime() === b.getTime();
+    if (a instanceof Map || a instanceof Set) return deepEqual([...a], [...b]);
+    const ka = Object.keys(a), kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+  }
+  class AssertionError extends Error { constructor(m) { super(m); this.name = 'AssertionError'; this.code = 'ERR_ASSERTION'; } }
+  function assert(v, m) { if (!v) throw m instanceof Error ? m : new AssertionError(m || 'The expression evaluated to a falsy value'); }
+  Object.assign(assert, {
+    ok: assert, AssertionError,
+    equal(a, b, m) { if (a != b) throw new AssertionError(m || `${util.inspect(a)} == ${util.inspect(b)}`); }, // eslint-disable-line eqeqeq
+    strictEqual(a, b, m) { if (!Object.is(a, b)) throw new AssertionError(m || `Expected values to be strictly equal:\n\n${util.inspect(a)} !== ${util.inspect(b)}\n`); },
+    notStrictEqual(a, b, m) { if (Object.is(a, b)) throw new AssertionError(m || `Expected "actual" to be strictly unequal to: ${util.inspect(b)}`); },
+    deepStrictEqual(a, b, m) { if (!deepEqual(a, b)) throw new AssertionError(m || `Expected values to be strictly deep-equal:\n${util.inspect(a)}\n${util.inspect(b)}`); },
+    deepEqual(a, b, m) { if (!deepEqual(a, b)) throw new AssertionError(m || 'Expected values to be loosely deep-equal'); },
+    throws(fn, _e, m) { try { fn(); } catch { return; } throw new AssertionError(typeof _e === 'string' ? _e : m || 'Missing expected exception.'); },
+  });
+  assert.strict = assert;
+  const builtins = {
+    fs, 'fs/promises': promises, path, 'path/posix': path, process: proc, buffer: { Buffer },
+    events: EventEmitter, assert, 'assert/strict': assert,
+    util: Object.assign({}, util, {
+      promisify, isDeepStrictEqual: deepEqual, TextEncoder, TextDecoder, inherits(c, s) { Object.setPrototypeOf(c.prototype, s.prototype); Object.setPrototypeOf(c, s); },
+      types: { isPromise: (p) => p instanceof Promise, isDate: (d) => d instanceof Date, isRegExp: (r) => r instanceof RegExp },
+    }),
+    url: {
+      URL, URLSearchParams,
+      fileURLToPath(u) { u = typeof u === 'string' ? new URL(u) : u; if (u.protocol !== 'file:') { const e = new TypeError('The URL must be of scheme file'); e.code = 'ERR_INVALID_URL_SCHEME'; throw e; } return decodeURIComponent(u.pathname); },
+      pathToFileURL(p) { return new URL('file://' + encodeURI(path.resolve(p))); },
+    },
+    os: {
+      EOL: '\n', tmpdir: () => proc.env.TMPDIR || '/tmp', homedir: () => proc.env.HOME || '/', platform: () => 'linux', type: () => 'Linux',
+      arch: () => 'wasm32', cpus: () => [{ model: 'wasm', speed: 0 }], hostname: () => 'srt', endianness: () => 'LE', release: () => '', totalmem: () => 0, freemem: () => 0,
+    },
+    timers: { setTimeout, setInterval, setImmediate, clearTimeout, clearInterval, clearImmediate },
+    'timers/promises': {
+      setTimeout: (ms, v) => new Promise((r) => setTimeout(() => r(v), ms)),
+      setImmediate: (v) => new Promise((r) => setTimeout(() => r(v), 0)),
+    },
+  };
+  function builtin(id) {
+    const name = id.startsWith('node:') ? id.slice(5) : id;
+    return Object.prototype.hasOwnProperty.call(builtins, name) ? builtins[name] : undefined;
+  }
+  define(G, Symbol.for('srt.builtin'), (name) => builtins[name]);
+
+  // ---- CommonJS ----
+  const moduleCache = Object.create(null);
+  class Module {
+    constructor(filename) {
+      this.id = filename; this.filename = filename; this.path = path.dirname(filename);
+      this.exports = {}; this.loaded = false; this.children = []; this.paths = [];
+      this.require = makeRequire(this.path, this);
+    }
+  }
+  function loadFile(file, parent) {
+    const cached = moduleCache[file];
+    if (cached) return cached.exports;
+    if (file.endsWith('.mjs')) {
+      const e = new Error(`require() of ES Module ${file} not supported; use import()`);
+      e.code = 'ERR_REQUIRE_ESM';
+      throw e;
+    }
+    const m = new Module(file);
+    moduleCache[file] = m;
+    if (parent) parent.children.push(m);
+    try {
+      const src = dec.decode(fsCall('read', file));
+      if (file.endsWith('.json')) {
+        try { m.exports = JSON.parse(src); } catch (e) { e.message = file + ': ' + e.message; throw e; }
+      } else {
+        const body = src.startsWith('#!') ? '//' + src.slice(2) : src;
+        const fn = (0, eval)('(function (exports, require, module, __filename, __dirname) {' + body + '\n})');
+        fn.call(m.exports, m.exports, m.require, m, file, m.path);
+      }
+      m.loaded = true;
+    } catch (e) {
+      delete moduleCache[file];
+      throw e;
+    }
+    return m.exports;
+  }
+  function makeRequire(dir, parent) {
+    function require(id) {
+      if (typeof id !== 'string') throw argError(`The "id" argument must be of type string. Received ${util.inspect(id)}`);
+      const b = builtin(id);
+      if (b !== undefined) return b;
+      if (id.startsWith('node:')) { const e = new Error(`Cannot find module '${id}'`); e.code = 'ERR_UNKNOWN_BUILTIN_MODULE'; throw e; }
+      return loadFile(fsCall('resolve', id, dir), parent);
+    }
+    require.resolve = (id) => (builtin(id) !== undefined ? id : fsCall('resolve', id, dir));
+    require.cache = moduleCache;
+    require.main = mainModule;
+    return require;
+  }
+  let mainModule;
+  define(G, Symbol.for('srt.main'), (file) => {
+    const m = new Module(file);
+    moduleCache[file] = m;
+    mainModule = m;
+    m.require.main = m;
+    return m;
+  });
+  define(G, Symbol.for('srt.require'), (file) => loadFile(file, undefined));
+  if (cfg.eval) {
+    // -e and stdin: require() (relative to the working directory), module and exports, as in node -e.
+    const m = new Module(path.join(cwd, '[eval]'));
+    define(G, 'require', m.require);
+    define(G, 'module', m);
+    define(G, 'exports', m.exports);
+    define(G, '__filename', '[eval]');
+    define(G, '__dirname', '.');
+  }
+
+  // ---- fetch ----
+  if (typeof G.DOMException !== 'function') {
+    class DOMException extends Error {
+      constructor(message = '', name = 'Error') { super(message); define(this, 'name', name); }
+      get code() { return { AbortError: 20, TimeoutError: 23 }[this.name] || 0; }
+    }
+    define(G, 'DOMException', DOMException);
+  }
+  class Event {
+    constructor(type) { this.type = type; this.target = null; this.defaultPrevented = false; }
+    preventDefault() { this.defaultPrevented = true; }
+  }
+  class EventTarget {
+    constructor() { define(this, '_l', new Map()); }
+    addEventListener(t, fn, o) { if (!fn) return; const l = this._l.get(t) || []; l.push({ fn, once: !!(o && o.once) }); this._l.set(t, l); }
+    removeEventListener(t, fn) { const l = this._l.get(t); if (l) { const i = l.findIndex((x) => x.fn === fn); if (i >= 0) l.splice(i, 1); } }
+    dispatchEvent(ev) {
+      ev.target = this;
+      const h = this['on' + ev.type];
+      if (typeof h === 'function') h.call(this, ev);
+      for (const x of [...(this._l.get(ev.type) || [])]) {
+        if (x.once) this.removeEventListener(ev.type, x.fn);
+        if (typeof x.fn === 'function') x.fn.call(this, ev); else x.fn.handleEvent(ev);
+      }
+      return !ev.defaultPrevented;
+    }
+  }
+  const kTimer = Symbol('timer');
+  class AbortSignal extends EventTarget {
+    constructor() { super(); this.aborted = false; this.reason = undefined; this.onabort = null; }
+    throwIfAborted() { if (this.aborted) throw this.reason; }
+    static abort(reason) { const c = new AbortController(); c.abort(reason); return c.signal; }
+    static timeout(ms) {
+      const c = new AbortController();
+      c.signal[kTimer] = setTimeout(() => c.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+      return c.signal;
+    }
+    static any(signals) {
+      const c = new AbortController();
+      for (const s of signals) {
+        if (s.aborted) { c.abort(s.reason); break; }
+        s.addEventListener('abort', () => c.abort(s.reason), { once: true });
+      }
+      return c.signal;
+    }
+  }
+  class AbortController {
+    constructor() { this.signal = new AbortSignal(); }
+    abort(reason) {
+      const s = this.signal;
+      if (s.aborted) return;
+      s.aborted = true;
+      s.reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
+      if (s[kTimer]) clearTimeout(s[kTimer]);
+      s.dispatchEvent(new Event('abort'));
+    }
+  }
+
+  class Headers {
+    constructor(init) {
+      define(this, '_m', new Map());
+      if (init instanceof Headers) for (const [k, v] of init) this.append(k, v);
+      else if (Array.isArray(init)) for (const [k, v] of init) this.append(k, v);
+      else if (init && typeof init === 'object') for (const k of Object.keys(init)) this.append(k, init[k]);
+    }
+    append(k, v) { k = String(k).toLowerCase(); v = String(v).trim(); const o = this._m.get(k); this._m.set(k, o === undefined ? v : o + ', ' + v); }
+    set(k, v) { this._m.set(String(k).toLowerCase(), String(v).trim()); }
+    get(k) { const v = this._m.get(String(k).toLowerCase()); return v === undefined ? null : v; }
+    has(k) { return this._m.has(String(k).toLowerCase()); }
+    delete(k) { this._m.delete(String(k).toLowerCase()); }
+    forEach(fn, thisArg) { for (const [k, v] of this) fn.call(thisArg, v, k, this); }
+    *entries() { yield* [...this._m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)); }
+    *keys() { for (const [k] of this.entries()) yield k; }
+    *values() { for (const [, v] of this.entries()) yield v; }
+    getSetCookie() { const v = this.get('set-cookie'); return v === null ? [] : [v]; }
+    [Symbol.iterator]() { return this.entries(); }
+    get [Symbol.toStringTag]() { return 'Headers'; }
+  }
+
+  function bodyBytes(body, headers) {
+    if (body === undefined || body === null) return undefined;
+    if (typeof body === 'string') { if (!headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8'); return enc.encode(body); }
+    if (body instanceof URLSearchParams) { if (!headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8'); return enc.encode(body.toString()); }
+    if (body instanceof ArrayBuffer) return new Uint8Array(body);
+    if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    if (typeof Blob === 'function' && body instanceof Blob) throw new TypeError('fetch: Blob bodies are not supported');
+    if (!headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8');
+    return enc.encode(String(body));
+  }
+
+  class Body {
+    _consume() {
+      if (this.bodyUsed) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+      define(this, 'bodyUsed', true);
+      return Promise.resolve(this._bytes || new Uint8Array(0));
+    }
+    async text() { return dec.decode(await this._consume()); }
+    async json() { return JSON.parse(await this.text()); }
+    async arrayBuffer() { const b = await this._consume(); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); }
+    async bytes() { return new Uint8Array(await this.arrayBuffer()); }
+    get body() {
+      const b = this._bytes;
+      if (b === undefined) return null;
+      const self = this;
+      return { async *[Symbol.asyncIterator]() { if (!self.bodyUsed) { define(self, 'bodyUsed', true); if (b.length) yield b; } },
+        getReader() { let done = false; return { read: async () => { if (done || self.bodyUsed) return { done: true, value: undefined }; done = true; define(self, 'bodyUsed', true); return { done: false, value: b }; }, releaseLock() { }, cancel: async () => { } }; } };
+    }
+  }
+  Body.prototype.bodyUsed = false;
+
+  class Request extends Body {
+    constructor(input, init = {}) {
+      super();
+      const base = input instanceof Request ? input : null;
+      this.url = base ? base.url : new URL(String(input)).href;
+      this.method = String(init.method || (base ? base.method : 'GET')).toUpperCase();
+      this.headers = new Headers(init.headers || (base ? base.headers : undefined));
+      this.signal = init.signal || (base ? base.signal : null) || new AbortController().signal;
+      this.redirect = init.redirect || (base ? base.redirect : 'follow');
+      const b = init.body !== undefined ? bodyBytes(init.body, this.headers) : base ? base._bytes : undefined;
+      if (b !== undefined && (this.method === 'GET' || this.method === 'HEAD')) throw new TypeError('Request with GET/HEAD method cannot have body.');
+      define(this, '_bytes', b);
+    }
+    clone() { return new Request(this); }
+    get [Symbol.toStringTag]() { return 'Request'; }
+  }
+
+  class Response extends Body {
+    constructor(body, init = {}) {
+      super();
+      this.status = init.status === undefined ? 200 : init.status;
+      this.statusText = init.statusText || '';
+      this.headers = new Headers(init.headers);
+      this.ok = this.status >= 200 && this.status < 300;
+      this.url = init.url || '';
+      this.redirected = !!init.redirected;
+      this.type = 'basic';
+      define(this, '_bytes', bodyBytes(body, this.headers));
+    }
+    clone() { if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.'); return new Response(this._bytes, this); }
+    static json(data, init = {}) { const h = new Headers(init.headers); if (!h.has('content-type')) h.set('content-type', 'application/json'); return new Response(JSON.stringify(data), Object.assign({}, init, { headers: h })); }
+    static error() { return new Response(null, { status: 0 }); }
+    static redirect(url, status = 302) { return new Response(null, { status, headers: { location: String(url) } }); }
+    get [Symbol.toStringTag]() { return 'Response'; }
+  }
+
+  let fetchId = 0;
+  function fetch(input, init) {
+    let req;
+    try { req = new Request(input, init); } catch (e) { return Promise.reject(e instanceof TypeError ? e : new TypeError(String(e && e.message))); }
+    const signal = req.signal;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const id = ++fetchId;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => { hostAbort(id); reject(signal.reason); };
+      signal.addEventListener('abort', onAbort, { once: true });
+      hostFetch(req.url, req.method, [...req.headers], req._bytes === undefined ? null : req._bytes, id, req.redirect).then((r) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal[kTimer]) clearTimeout(signal[kTimer]);
+        const res = new Response(null, { status: r.status, statusText: r.statusText, headers: r.headers, url: r.url, redirected: r.redirected });
+        define(res, '_bytes', r.body);
+        resolve(res);
+      }, (e) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal[kTimer]) clearTimeout(signal[kTimer]);
+        if (signal.aborted) reject(signal.reason);
+        else reject(e);
+      });
+    });
+  }
+  define(G, 'fetch', fetch);
+  define(G, 'Headers', Headers);
+  define(G, 'Request', Request);
+  define(G, 'Response', Response);
+  define(G, 'AbortController', AbortController);
+  define(G, 'AbortSignal', AbortSignal);
+  if (typeof G.EventTarget !== 'function') define(G, 'EventTarget', EventTarget);
+  if (typeof G.Event !== 'function') define(G, 'Event', Event);
+})
