@@ -44,7 +44,18 @@ checksums:
 # Benchmarks print ratios against peers measured in the same run (see docs/benchmarks.md).
 bench: build
 	testdata/bench/proxy.sh
+	testdata/bench/native.sh
 	testdata/bench/wasm-python.sh
+	runtimes/python/bench.sh
+
+# Rebuild the embedded interpreters from pinned sources (slow: CPython takes 4-6 minutes; needs root for apt).
+runtimes:
+	runtimes/python/build.sh
+	runtimes/js/fetch.sh
+
+# A handful of CPython's own regression tests, run inside the WASM interpreter.
+python-smoke:
+	runtimes/python/smoke.sh
 
 # Longer fuzzing than the seeds `make test` runs.
 FUZZTIME ?= 30s

@@ -13,18 +13,23 @@
 #
 # Toolchain (apt, bookworm): clang-16 lld-16 llvm-16 wasi-libc
 #   libclang-rt-16-dev-wasm32; build Python /usr/bin/python3.11; tcl + gcc to
-#   generate the sqlite amalgamation; optional binaryen (npm, pinned below).
+#   generate the sqlite amalgamation; binaryen's wasm-opt from npm (pinned
+#   below; needs node + npm on PATH, e.g. Node 20 from nodesource or Debian's
+#   nodejs/npm).
 #
 # Environment knobs (defaults are the shipped configuration):
 #   SRT_BUILD_DIR  scratch dir outside the repo   (/tmp/srt-python-build)
 #   SRT_OUT        where artifacts are written     (this directory)
 #   SRT_OPT        C optimisation level            (-O2)
-#   SRT_LTO        1 = -flto (clang full LTO)      (1)
+#   SRT_LTO        1 = -flto (clang full LTO)      (0)
 #   SRT_WASM_OPT   binaryen wasm-opt level, or "none" (-O3)
-#   (-O2 + LTO + wasm-opt -O3 measured fastest under wazero: see BENCHMARKS.md)
+#   (CPython is configured --with-pymalloc: ~18% faster under wazero than 3.11's
+#    WASI default; -O2 + wasm-opt -O3 is ~5% faster than plain -O2; adding LTO
+#    gains ~9% more but doubles wazero's cold compile time and needs 0.5 GB to
+#    compile: see docs/benchmarks.md)
 #   SRT_SKIP_APT   1 = don't touch apt (toolchain and sources already there)
 #   SRT_REUSE_DEPS 1 = keep already built zlib/bzip2/sqlite/xz in the scratch dir
-#   SRT_STAGE      all | relink (relink = only re-link python.wasm + rebuild
+#   SRT_STAGE      all | relink (relink = only re-link python.wasm, strip, wasm-opt, rebuild
 #                  the zip from an existing scratch build; used to check
 #                  reproducibility quickly)
 set -euo pipefail
@@ -51,7 +56,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 B=${SRT_BUILD_DIR:-/tmp/srt-python-build}
 OUT=${SRT_OUT:-$HERE}
 OPT=${SRT_OPT:--O2}
-LTO=${SRT_LTO:-1}
+LTO=${SRT_LTO:-0}
 WASM_OPT=${SRT_WASM_OPT:--O3}
 [ "$WASM_OPT" = none ] && WASM_OPT=
 STAGE=${SRT_STAGE:-all}
@@ -195,6 +200,9 @@ configure_python() {
   # makesetup reads Setup.local from the build directory.
   printf '*static*\n_srt _srtmodule.c\n' > "$S/builddir/wasi/Modules/Setup.local"
   cd "$S/builddir/wasi"
+  # --with-pymalloc: 3.11's configure turns pymalloc off for WASI by default;
+  # its arenas then come from malloc (no mmap on WASI). ~18% faster on
+  # bench/loop.py under wazero (docs/benchmarks.md).
   # ax_cv_c_float_words_bigendian: configure greps an object file for a
   # marker, which fails on LTO bitcode; wasm32 is little-endian.
   CONFIG_SITE=../../Tools/wasm/config.site-wasm32-wasi \
@@ -206,7 +214,7 @@ configure_python() {
   LIBSQLITE3_CFLAGS="-I$DEPS/include" LIBSQLITE3_LIBS="-L$DEPS/lib -lsqlite3" \
     ../../configure -C --host=wasm32-unknown-wasi --build=x86_64-pc-linux-gnu \
       --with-build-python="$BUILD_PY" --prefix="$PREFIX" \
-      --disable-ipv6 --disable-test-modules --without-ensurepip \
+      --disable-ipv6 --disable-test-modules --without-ensurepip --with-pymalloc \
       ${SRT_CONFIGURE_EXTRA:-} > "$B/configure.log" 2>&1 || { tail -30 "$B/configure.log"; exit 1; }
 }
 
@@ -240,6 +248,8 @@ finish_wasm() {
     -o "$W/python.stripped.wasm" "$B/src/python/builddir/wasi/python.wasm"
   if [ -n "$WASM_OPT" ]; then
     local bin="$B/binaryen/node_modules/binaryen/bin/wasm-opt"
+    command -v node >/dev/null && command -v npm >/dev/null || {
+      echo "node and npm are needed for wasm-opt (or set SRT_WASM_OPT=none)" >&2; exit 1; }
     if [ ! -x "$bin" ]; then
       mkdir -p "$B/binaryen"
       (cd "$B/binaryen" && npm install --no-audit --no-fund --silent "binaryen@$BINARYEN_NPM_VERSION" >/dev/null)

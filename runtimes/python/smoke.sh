@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # CPython regression-test smoke run of python.wasm under wazero.
-# Installs Debian's libpython3.11-testsuite (the `test` package, mounted
-# read-only into the guest at /testsuite/test) and runs selected test modules
-# one by one through internal/cmd/pyrun. Exit status: 0 if all expected-pass
-# modules pass.
+# Installs Debian's libpython3.11-testsuite (the `test` package; copied into a
+# scratch directory that is the guest's "/", at /testsuite/test) and runs
+# selected test modules one by one with regrtest (`python -m test -v`) through
+# internal/cmd/pyrun (wazero, module compiled from the shared cache).
+# Exit status: 0 if every listed module passes. Usage: smoke.sh
+# (SMOKE_TESTS="test_json test_zlib" to choose modules).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)

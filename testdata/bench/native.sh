@@ -6,6 +6,10 @@
 # Needs hyperfine (apt-get install hyperfine), curl and python3 (the upstream). RUNS=N changes the run count.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+if ! command -v hyperfine >/dev/null && [ "$(id -u)" = 0 ]; then
+	echo "native.sh: installing hyperfine (Debian package)" >&2
+	apt-get install -y -q hyperfine >&2 || { apt-get update -q >&2 && apt-get install -y -q hyperfine >&2; }
+fi
 for t in hyperfine curl python3; do
 	command -v "$t" >/dev/null || { echo "native.sh: $t is required (apt-get install $t)" >&2; exit 1; }
 done
