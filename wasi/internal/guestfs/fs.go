@@ -328,36 +328,15 @@ func (g *FS) OpenFile(p string, flag experimentalsys.Oflag, perm fs.FileMode) (e
 }
 
 // Stat implements experimentalsys.FS.
-func (g *FS) Stat(p string) (sys.Stat_t, experimentalsys.Errno) {
-	if res, t, _ := g.reserved(p); res {
-		return g.reservedStat(p, t, false)
-	}
-	if g.o.NoHost {
-		if p == "." || p == "" || p == "/" {
-			return sys.Stat_t{Mode: fs.ModeDir | 0o555, Nlink: 1}, 0
-		}
-		return sys.Stat_t{}, experimentalsys.ENOENT
-	}
-	h, _ := g.hostPath(p)
-	real := follow(h)
-	if e := g.canRead(real); e != 0 {
-		return sys.Stat_t{}, e
-	}
-	r, rel, err := g.readRel(real)
-	if err != nil {
-		return sys.Stat_t{}, errno(err)
-	}
-	fi, err := r.Stat(rel)
-	if err != nil {
-		return sys.Stat_t{}, errno(err)
-	}
-	return sys.NewStat_t(fi), 0
-}
+func (g *FS) Stat(p string) (sys.Stat_t, experimentalsys.Errno) { return g.stat(p, false) }
 
 // Lstat implements experimentalsys.FS.
-func (g *FS) Lstat(p string) (sys.Stat_t, experimentalsys.Errno) {
+func (g *FS) Lstat(p string) (sys.Stat_t, experimentalsys.Errno) { return g.stat(p, true) }
+
+// stat is Stat, or Lstat when noFollow is set (the final symlink is not followed).
+func (g *FS) stat(p string, noFollow bool) (sys.Stat_t, experimentalsys.Errno) {
 	if res, t, _ := g.reserved(p); res {
-		return g.reservedStat(p, t, true)
+		return g.reservedStat(p, t, noFollow)
 	}
 	if g.o.NoHost {
 		if p == "." || p == "" || p == "/" {
@@ -366,7 +345,10 @@ func (g *FS) Lstat(p string) (sys.Stat_t, experimentalsys.Errno) {
 		return sys.Stat_t{}, experimentalsys.ENOENT
 	}
 	h, _ := g.hostPath(p)
-	real := nofollow(h)
+	real, statFn := follow(h), (*os.Root).Stat
+	if noFollow {
+		real, statFn = nofollow(h), (*os.Root).Lstat
+	}
 	if e := g.canRead(real); e != 0 {
 		return sys.Stat_t{}, e
 	}
@@ -374,7 +356,7 @@ func (g *FS) Lstat(p string) (sys.Stat_t, experimentalsys.Errno) {
 	if err != nil {
 		return sys.Stat_t{}, errno(err)
 	}
-	fi, err := r.Lstat(rel)
+	fi, err := statFn(r, rel)
 	if err != nil {
 		return sys.Stat_t{}, errno(err)
 	}
