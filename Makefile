@@ -46,6 +46,7 @@ bench: build
 	testdata/bench/proxy.sh
 	testdata/bench/native.sh
 	testdata/bench/wasm-python.sh
+	testdata/bench/wasm-js.sh
 	runtimes/python/bench.sh
 
 # Rebuild the embedded interpreters from pinned sources (slow: CPython takes 4-6 minutes; needs root for apt).

@@ -66,20 +66,7 @@
   void b64;
   define(G, 'Buffer', Buffer);
 
-  // ---- URL: file:///path parsing ----
-  // The prelude's URL drops the empty host of file:///path (giving host "tmp" for file:///tmp/x); the
-  // equivalent file:/path parses right, so file:/// inputs are rewritten to it.
-  const BaseURL = G.URL;
-  const fixFileURL = (s) => (/^file:\/\/\//i.test(s) ? 'file:' + s.slice(7) : s);
-  class URL extends BaseURL {
-    constructor(input, base) {
-      if (arguments.length < 2 || base === undefined) super(fixFileURL(String(input)));
-      else super(fixFileURL(String(input)), fixFileURL(String(base)));
-    }
-    static canParse(input, base) { try { new URL(input, base); return true; } catch { return false; } }
-    static parse(input, base) { try { return new URL(input, base); } catch { return null; } }
-  }
-  define(G, 'URL', URL);
+  const BaseURL = G.URL; // the prelude's URL, captured before a script can replace the global
 
   // ---- path (POSIX) ----
   function normalizeArray(parts, allowAbove) {
@@ -382,7 +369,7 @@
     }),
     url: {
       URL, URLSearchParams,
-      fileURLToPath(u) { u = typeof u === 'string' ? new URL(u) : u; if (u.protocol !== 'file:') { const e = new TypeError('The URL must be of scheme file'); e.code = 'ERR_INVALID_URL_SCHEME'; throw e; } return decodeURIComponent(u.pathname); },
+      fileURLToPath(u) { u = typeof u === 'string' ? new URL(u) : u; if (u.protocol !== 'file:') { const e = new TypeError('The URL must be of scheme file'); e.code = 'ERR_INVALID_URL_SCHEME'; throw e; } if (u.hostname !== '') { const e = new TypeError('File URL host must be "localhost" or empty on linux'); e.code = 'ERR_INVALID_FILE_URL_HOST'; throw e; } return decodeURIComponent(u.pathname); },
       pathToFileURL(p) { return new URL('file://' + encodeURI(path.resolve(p))); },
     },
     os: {

@@ -1095,11 +1095,14 @@
       let qI = rest.indexOf('?');
       if (qI !== -1) { this.#search = rest.slice(qI); rest = rest.slice(0, qI); }
       if (rest.startsWith('//') || (special && protocol !== 'file:')) {
-        rest = rest.replace(/^\/*/, '');
+        // file: has an authority only after exactly two slashes (file:///x: empty host, path /x); other
+        // special schemes skip any number of slashes (http:x, http:///x → host x).
+        rest = protocol === 'file:' ? rest.slice(2) : rest.replace(/^\/*/, '');
         let slash = rest.indexOf('/');
         let authority = slash === -1 ? rest : rest.slice(0, slash);
         let path = slash === -1 ? '' : rest.slice(slash);
         this.#setAuthority(authority, input);
+        if (protocol === 'file:' && this.#hostname.toLowerCase() === 'localhost') this.#hostname = '';
         this.#pathname = special ? normalizePath(encodeSet(path, /[^\x21-\x7e]|["<>`{}]/gu)) : encodeSet(path, /[^\x21-\x7e]/gu);
       } else if (protocol === 'file:') {
         this.#pathname = normalizePath(encodeSet(rest.replace(/^\/*/, '/'), /[^\x21-\x7e]|["<>`{}]/gu));

@@ -351,10 +351,15 @@ func TestEncodingAndCrypto(t *testing.T) {
 		console.log(typeof performance.now(), performance.now() >= 0);
 		const u = new URL('../x/y?q=1&r=a+b#frag', 'https://User@Example.COM:8080/a/b/c');
 		console.log(u.href, u.host, u.pathname, u.searchParams.get('r'), u.origin);
+		for (const f of ['file:///tmp/a b/../c.js', 'file:/tmp/x', 'file://localhost/etc/hosts', 'file://srv/share/x'])
+			{ const v = new URL(f); console.log(v.href, JSON.stringify(v.host), v.pathname); }
+		console.log(new URL('./y.mjs', 'file:///app/lib/x.mjs').href, new URL('file:///').href);
 		const p = new URLSearchParams({a: '1 2', b: 'é'}); p.append('c', '&');
 		console.log(p.toString());`})
 	want := "22 true \uFFFDA\nTypeError\n239,191,189\naGVsbG8= hello\ntrue true\n32 true\n2 0 2\nDataCloneError\nnumber true\n" +
 		"https://User@example.com:8080/a/x/y?q=1&r=a+b#frag example.com:8080 /a/x/y a b https://example.com:8080\n" +
+		"file:///tmp/c.js \"\" /tmp/c.js\nfile:///tmp/x \"\" /tmp/x\nfile:///etc/hosts \"\" /etc/hosts\n" +
+		"file://srv/share/x \"srv\" /share/x\nfile:///app/lib/y.mjs file:///\n" +
 		"a=1+2&b=%C3%A9&c=%26\n"
 	if r.err != nil || r.code != 0 || r.stdout != want {
 		t.Fatalf("got %+v\nwant %q", r, want)
