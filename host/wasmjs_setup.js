@@ -8,7 +8,7 @@
   const hostFS = G.__srt_fs, hostStdin = G.__srt_stdin, hostFetch = G.__srt_fetch, hostAbort = G.__srt_fetch_abort;
   define(G, Symbol.for('srt.readline'), G.__srt_readline);
   for (const k of ['__srt_fs', '__srt_stdin', '__srt_fetch', '__srt_fetch_abort', '__srt_readline']) delete G[k];
-  const util = G[Symbol.for('srt.util')];
+  const util = G[Symbol.for('srt.util')], evalScript = G[Symbol.for('srt.evalScript')];
   const enc = new TextEncoder(), dec = new TextDecoder();
   function define(obj, name, value) {
     Object.defineProperty(obj, name, { value, writable: true, configurable: true, enumerable: false });
@@ -414,7 +414,7 @@
         try { m.exports = JSON.parse(src); } catch (e) { e.message = file + ': ' + e.message; throw e; }
       } else {
         const body = src.startsWith('#!') ? '//' + src.slice(2) : src;
-        const fn = (0, eval)('(function (exports, require, module, __filename, __dirname) {' + body + '\n})');
+        const fn = evalScript('(function (exports, require, module, __filename, __dirname) {' + body + '\n})', file);
         fn.call(m.exports, m.exports, m.require, m, file, m.path);
       }
       m.loaded = true;

@@ -104,7 +104,7 @@ func TestContextEndsRun(t *testing.T) {
 		start := time.Now()
 		r := run(t, ctx, RunConfig{}, "-c", code)
 		cancel()
-		if !errors.Is(r.runErr, ErrTimeout) || time.Since(start) > 2*time.Second {
+		if !errors.Is(r.runErr, ErrTimeout) || time.Since(start) > 30*time.Second { // the call itself takes 100 s
 			t.Errorf("%q: %+v after %v", code, r, time.Since(start))
 		}
 	}

@@ -139,8 +139,17 @@ func superviseWasm(ctx context.Context, g *globals, runtime string, lim policy.L
 	}
 	args = append(args, progArgs...)
 
+	// The child makes the guest's TMPDIR below a directory the supervisor owns, so that a child killed at the
+	// time limit leaves nothing behind.
+	tmpRoot, err := os.MkdirTemp("", "srt-wasm-run-")
+	if err != nil {
+		return fmt.Errorf("creating a temporary directory: %w", err)
+	}
+	if !rf.keepTmp {
+		defer os.RemoveAll(tmpRoot)
+	}
 	cmd := exec.Command(exe, args...)
-	cmd.Env = append(os.Environ(), wasmSupervisedEnv+"=1")
+	cmd.Env = append(os.Environ(), wasmSupervisedEnv+"=1", "TMPDIR="+tmpRoot)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = g.stdin, g.stdout, g.stderr
 	if err := cmd.Start(); err != nil {
 		return err

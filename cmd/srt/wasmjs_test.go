@@ -336,7 +336,7 @@ console.log(ok.status);
 	if r.code != 0 || r.stdout != "AbortError true\nTimeoutError\nAbortError\n200\n" {
 		t.Errorf("exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
 	}
-	if d := time.Since(start); d > 8*time.Second {
+	if d := time.Since(start); d > 15*time.Second { // the timeout signal is 20 s: this asks only whether it held the run
 		t.Errorf("took %v: an abort did not end its request, or a finished timeout signal kept the run alive", d)
 	}
 }
@@ -374,8 +374,8 @@ func TestWasmJSLimits(t *testing.T) {
 			if r.code != 124 || r.stderr != "srt: time limit 1s exceeded\n" {
 				t.Errorf("exit %d stderr %q", r.code, r.stderr)
 			}
-			if r.elapsed > 1900*time.Millisecond {
-				t.Errorf("took %v for a 1s limit", r.elapsed)
+			if r.elapsed > stopBound { // the program itself runs forever
+				t.Errorf("took %v for a 1s limit: the run was not stopped", r.elapsed)
 			}
 		})
 	}
@@ -387,8 +387,8 @@ func TestWasmJSLimits(t *testing.T) {
 		if r.code != 124 || r.stderr != "srt: time limit 1s exceeded\n" {
 			t.Errorf("exit %d stderr %q", r.code, r.stderr)
 		}
-		if r.elapsed > 5*time.Second {
-			t.Errorf("took %v for a 1s limit (+2s grace)", r.elapsed)
+		if r.elapsed > stopBound {
+			t.Errorf("took %v for a 1s limit (+2s grace): the run was not stopped", r.elapsed)
 		}
 	})
 	t.Run("timeout as srt flag keeps output", func(t *testing.T) {

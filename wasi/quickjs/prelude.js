@@ -6,7 +6,8 @@
   const config = JSON.parse(configJSON);
   const G = globalThis;
   const hostWrite = host.write, hostExit = host.exit, hostRandom = host.random, hostEncode = host.encode,
-    hostDecode = host.decode, hostCall = host.call, hostPromise = host.promise;
+    hostDecode = host.decode, hostCall = host.call, hostPromise = host.promise,
+    hostEval = host.eval;
   const ObjectKeys = Object.keys, ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor,
     ObjectGetPrototypeOf = Object.getPrototypeOf, ArrayIsArray = Array.isArray, JSONStringify = JSON.stringify,
     JSONParse = JSON.parse, perfNow = performance.now.bind(performance);
@@ -1274,6 +1275,9 @@
   define(G, 'global', G);
   // For Setup scripts (node:util and friends): Symbol.for('srt.util') → { inspect, format }.
   define(G, Symbol.for('srt.util'), Object.freeze({ inspect, format: (...args) => formatWithOptions(args) }));
+  // Symbol.for('srt.evalScript')(code, filename): evaluate code as a (sloppy) global script named filename in
+  // stack traces (indirect eval names it <input>); returns its completion value, throws what it throws.
+  define(G, Symbol.for('srt.evalScript'), (code, filename) => hostEval(String(code), String(filename)));
   for (const name of ObjectKeys(config.funcs)) {
     define(G, name, { [name]: (...args) => hostCall(name, ...args) }[name]);
   }

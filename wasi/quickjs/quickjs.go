@@ -188,7 +188,9 @@ type RunOptions struct {
 	Funcs map[string]Func
 	// Setup scripts run (as global scripts, in order) after the built-in environment and before Code;
 	// typically they wrap Funcs into guest APIs and delete the raw globals. globalThis[Symbol.for(
-	// 'srt.util')] holds the built-in { inspect, format } (Node's util.inspect and util.format) for them.
+	// 'srt.util')] holds the built-in { inspect, format } (Node's util.inspect and util.format) for them, and
+	// globalThis[Symbol.for('srt.evalScript')](code, filename) evaluates code as a global script named
+	// filename in stack traces (for module wrappers such as CommonJS require; indirect eval says <input>).
 	Setup []Script
 
 	// Location is the time zone of Date's local time (nil: UTC).

@@ -247,7 +247,7 @@ func (r *run) main() (int, error) {
 	pf := v.EvalBytecode(r.preludeBytecode)
 	r.check(pf)
 	host := v.NewObject()
-	for _, name := range []string{"write", "exit", "random", "encode", "decode", "call", "promise"} {
+	for _, name := range []string{"write", "exit", "random", "encode", "decode", "call", "promise", "eval"} {
 		f := v.NewHostFunction("srt:" + name)
 		v.Set(host, name, f)
 		v.Free(f)
@@ -524,6 +524,7 @@ var hostFns = map[string]hostFn{
 	"srt:decode":  (*run).hostDecode,
 	"srt:call":    (*run).hostCallFunc,
 	"srt:promise": (*run).hostPromise,
+	"srt:eval":    (*run).hostEval,
 }
 
 func (r *run) hostCall(namePtr, nameLen uint32, this vm.Value, argc, argv uint32) vm.Value {
@@ -548,6 +549,27 @@ func arg(args []vm.Value, i int) vm.Value {
 		return args[i]
 	}
 	return 0
+}
+
+// eval(code, filename) evaluates code as a global script named filename (for stack traces) and returns its
+// completion value; an exception propagates to the caller.
+func (r *run) hostEval(_ vm.Value, args []vm.Value) vm.Value {
+	var code, name []byte
+	if a := arg(args, 0); a != 0 {
+		code, _ = r.vm.StringBytes(a)
+	}
+	if a := arg(args, 1); a != 0 {
+		name, _ = r.vm.StringBytes(a)
+	}
+	res := r.vm.Eval(string(code), string(name), vm.EvalGlobal)
+	if r.vm.IsException(res) {
+		r.vm.Free(res)
+		e := r.vm.Exception()
+		r.vm.Throw(e)
+		r.vm.Free(e)
+		return 0
+	}
+	return res
 }
 
 // write(fd, data): data is a string or bytes.
