@@ -132,6 +132,7 @@ func TestWasmJSModules(t *testing.T) {
 		"app/esm/sub.js":                       "export const sub = (a, b) => a - b;\n",
 		"app/detect.js":                        "import { upper } from '@scope/str';\nconsole.log(upper('detected'));\n",
 		"app/missing.js":                       "require('./nope');\n",
+		"app/throws.js":                        "function boom() {\n  throw new Error('boom');\n}\nmodule.exports = boom;\n",
 		"typed/package.json":                   `{"type": "module"}`,
 		"typed/t.js":                           "console.log(typeof require, typeof module);\n",
 	})
@@ -154,6 +155,11 @@ func TestWasmJSModules(t *testing.T) {
 	r := jsRun(t, dir, settings, "", nil, "app/missing.js")
 	if r.code != 1 || !strings.Contains(r.stderr, "Cannot find module './nope'") {
 		t.Errorf("missing module: exit %d stderr %q", r.code, r.stderr)
+	}
+	// Stack traces name the require()d file (not <input>), with its own line numbers.
+	r = jsRun(t, dir, settings, "", nil, "-e", "require('./app/throws.js')()")
+	if r.code != 1 || !strings.Contains(r.stderr, "at boom ("+filepath.Join(dir, "app/throws.js")+":2:") {
+		t.Errorf("stack of a required file: exit %d stderr %q", r.code, r.stderr)
 	}
 	r = jsRun(t, dir, settings, "", nil, "-e", "try { require('nope') } catch (e) { console.log(e.code) } import('nope').catch((e) => console.log(e.code))")
 	if r.code != 0 || r.stdout != "MODULE_NOT_FOUND\nERR_MODULE_NOT_FOUND\n" {

@@ -519,3 +519,18 @@ func TestEnsureTermination(t *testing.T) {
 		t.Errorf("took %v after a 1.5s deadline", took)
 	}
 }
+
+func TestEvalScript(t *testing.T) {
+	// Nested evaluations (a script evaluating a script), each named in stack traces; errors propagate.
+	r := runJS(t, RunOptions{Code: `const ev = globalThis[Symbol.for('srt.evalScript')];
+		console.log(ev('1 + 1', 'a.js'));
+		const f = ev('(function () {\n  return ev("(function () {\\n  return new Error(\\"x\\").stack;\\n})", "/m/b.js")();\n})', '/m/a.js');
+		console.log(f().split('\n').slice(0, 3).join('|'));
+		try { ev('syntax error(', '/m/c.js') } catch (e) { console.log(e.name, e.stack.includes('/m/c.js:1')) }
+		try { ev('throw new RangeError("r")', '/m/d.js') } catch (e) { console.log(e.name, e.message) }`})
+	want := "2\n    at <anonymous> (/m/b.js:2:14)|    at <anonymous> (/m/a.js:2:69)|    at <eval> (/app/main.js:4:15)\n" +
+		"SyntaxError true\nRangeError r\n"
+	if r.err != nil || r.code != 0 || r.stdout != want {
+		t.Fatalf("got %+v\nwant %q", r, want)
+	}
+}

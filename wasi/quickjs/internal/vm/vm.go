@@ -60,6 +60,9 @@ type VM struct {
 
 	scratch uint32 // 16 bytes of guest memory for out-parameters
 
+	evalDepth  int  // Evals running (nested ones come from host functions)
+	nestedEval []fn // qjs_eval for nesting levels 1, 2, …
+
 	malloc, free, freeValue, dupValue, eval, call, callConstructor,
 	newString, newNumber, newObject, newArray, getUndefined, getNull, getTrue, getFalse,
 	getFloat64, getStringLen, freeCString, getBool,
@@ -212,10 +215,23 @@ func (v *VM) u32(p uint32) uint32 {
 }
 
 // Eval evaluates code (see the Eval* flags). The result may be an exception marker (IsException).
+//
+// Eval may be called from a host function while an outer Eval is running (a nested evaluation, as for a
+// CommonJS module wrapper): wazero's api.Function must not be re-entered, so each nesting level calls
+// qjs_eval through an api.Function of its own.
 func (v *VM) Eval(code, filename string, flags int) Value {
+	f := v.eval
+	if d := v.evalDepth; d > 0 {
+		for len(v.nestedEval) < d {
+			v.nestedEval = append(v.nestedEval, fn{name: v.eval.name, f: v.mod.ExportedFunction(v.eval.name)})
+		}
+		f = v.nestedEval[d-1]
+	}
+	v.evalDepth++
+	defer func() { v.evalDepth-- }()
 	cp := v.writeBytes([]byte(code))
 	fp := v.CString(filename)
-	r := v.cv(v.eval, uint64(cp), uint64(len(code)), uint64(fp), uint64(flags))
+	r := v.cv(f, uint64(cp), uint64(len(code)), uint64(fp), uint64(flags))
 	v.MallocFree(cp)
 	v.MallocFree(fp)
 	return r
