@@ -423,21 +423,31 @@ func (g *FS) Chmod(p string, perm fs.FileMode) experimentalsys.Errno {
 
 // Rename implements experimentalsys.FS.
 func (g *FS) Rename(from, to string) experimentalsys.Errno {
-	r1, rel1, e := g.writable(from)
+	r, rel1, rel2, e := g.writablePair(from, to)
 	if e != 0 {
 		return e
 	}
-	r2, rel2, e := g.writable(to)
-	if e != 0 {
+	if e := g.canMoveTree(r, rel1, rel2); e != 0 {
 		return e
+	}
+	return errno(r.Rename(rel1, rel2))
+}
+
+// writablePair decides two names that one operation writes (rename, link): both must be writable and in the
+// same allowWrite tree (EPERM otherwise — EXDEV in spirit), so that the operation goes through one os.Root.
+func (g *FS) writablePair(a, b string) (*os.Root, string, string, experimentalsys.Errno) {
+	r1, rel1, e := g.writable(a)
+	if e != 0 {
+		return nil, "", "", e
+	}
+	r2, rel2, e := g.writable(b)
+	if e != 0 {
+		return nil, "", "", e
 	}
 	if r1 != r2 {
-		return experimentalsys.Errno(experimentalsys.EPERM) // different allowWrite trees: EXDEV in spirit
+		return nil, "", "", experimentalsys.EPERM
 	}
-	if e := g.canMoveTree(r1, rel1, rel2); e != 0 {
-		return e
-	}
-	return errno(r1.Rename(rel1, rel2))
+	return r1, rel1, rel2, 0
 }
 
 // maxMoveCheck bounds the entries canMoveTree looks at; a larger directory is refused (fail closed).
@@ -519,18 +529,11 @@ func (g *FS) Unlink(p string) experimentalsys.Errno {
 // Link implements experimentalsys.FS. Both names must be writable and in the same allowWrite tree: a hard
 // link would otherwise make a read-only (or unreadable) file reachable under a writable name.
 func (g *FS) Link(oldPath, newPath string) experimentalsys.Errno {
-	r1, rel1, e := g.writable(oldPath)
+	r, rel1, rel2, e := g.writablePair(oldPath, newPath)
 	if e != 0 {
 		return e
 	}
-	r2, rel2, e := g.writable(newPath)
-	if e != 0 {
-		return e
-	}
-	if r1 != r2 {
-		return experimentalsys.EPERM
-	}
-	return errno(r1.Link(rel1, rel2))
+	return errno(r.Link(rel1, rel2))
 }
 
 // Symlink implements experimentalsys.FS. The target is not checked here: every later access through the
