@@ -20,12 +20,10 @@ import (
 //
 //	c, err := proxy.DialConnect(ctx, "127.0.0.1:8080", "example.com", 443, "")
 func DialConnect(ctx context.Context, proxyAddr, host string, port int, token string) (net.Conn, error) {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "tcp", proxyAddr)
+	c, stop, err := dialProxy(ctx, proxyAddr)
 	if err != nil {
-		return nil, fmt.Errorf("connecting to the proxy %s: %w", proxyAddr, err)
+		return nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 	target := net.JoinHostPort(host, strconv.Itoa(port))
 	req := "CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n"
@@ -67,6 +65,17 @@ func DialConnect(ctx context.Context, proxyAddr, host string, port int, token st
 	return c, nil
 }
 
+// dialProxy connects to the proxy; until stop is called, ctx ending interrupts any read or write on the
+// connection (the hand-shake).
+func dialProxy(ctx context.Context, proxyAddr string) (net.Conn, func() bool, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", proxyAddr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("connecting to the proxy %s: %w", proxyAddr, err)
+	}
+	return c, context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) }), nil
+}
+
 type bufferedConn struct {
 	net.Conn
 	r *bufio.Reader
@@ -83,12 +92,10 @@ func DialSOCKS5(ctx context.Context, proxyAddr, host string, port int, token str
 	if len(host) > 255 {
 		return nil, fmt.Errorf("SOCKS5: host name too long")
 	}
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "tcp", proxyAddr)
+	c, stop, err := dialProxy(ctx, proxyAddr)
 	if err != nil {
-		return nil, fmt.Errorf("connecting to the proxy %s: %w", proxyAddr, err)
+		return nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 	fail := func(err error) (net.Conn, error) {
 		c.Close()

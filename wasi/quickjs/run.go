@@ -704,26 +704,19 @@ func (r *run) hostCallFunc(_ vm.Value, args []vm.Value) vm.Value {
 			defer v.Free(reject)
 			u := v.Undefined()
 			defer v.Free(u)
+			// Resolve with the converted result, or reject with the pending exception: the Go error, or
+			// the failure to convert the result.
+			settle, arg := resolve, vm.Value(0)
 			if err != nil {
 				r.throwGo(err)
-				e := v.Exception()
-				x := v.Call(reject, u, e)
-				v.Free(e)
-				r.check(x)
-				v.Free(x)
-				return
+			} else {
+				arg = r.fromGo(res)
 			}
-			val := r.fromGo(res)
-			if val == 0 {
-				e := v.Exception()
-				x := v.Call(reject, u, e)
-				v.Free(e)
-				r.check(x)
-				v.Free(x)
-				return
+			if arg == 0 {
+				settle, arg = reject, v.Exception()
 			}
-			x := v.Call(resolve, u, val)
-			v.Free(val)
+			x := v.Call(settle, u, arg)
+			v.Free(arg)
 			r.check(x)
 			v.Free(x)
 		}

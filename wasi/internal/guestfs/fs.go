@@ -495,23 +495,13 @@ func (g *FS) canMoveTree(r *os.Root, rel1, rel2 string) experimentalsys.Errno {
 }
 
 // Rmdir implements experimentalsys.FS.
-func (g *FS) Rmdir(p string) experimentalsys.Errno {
-	r, rel, e := g.writable(p)
-	if e != 0 {
-		return e
-	}
-	fi, err := r.Lstat(rel)
-	if err != nil {
-		return errno(err)
-	}
-	if !fi.IsDir() {
-		return experimentalsys.ENOTDIR
-	}
-	return errno(r.Remove(rel))
-}
+func (g *FS) Rmdir(p string) experimentalsys.Errno { return g.remove(p, true) }
 
 // Unlink implements experimentalsys.FS.
-func (g *FS) Unlink(p string) experimentalsys.Errno {
+func (g *FS) Unlink(p string) experimentalsys.Errno { return g.remove(p, false) }
+
+// remove deletes the name p, which must be a directory when dir is set and must not be one otherwise.
+func (g *FS) remove(p string, dir bool) experimentalsys.Errno {
 	r, rel, e := g.writable(p)
 	if e != 0 {
 		return e
@@ -520,7 +510,10 @@ func (g *FS) Unlink(p string) experimentalsys.Errno {
 	if err != nil {
 		return errno(err)
 	}
-	if fi.IsDir() {
+	switch {
+	case dir && !fi.IsDir():
+		return experimentalsys.ENOTDIR
+	case !dir && fi.IsDir():
 		return experimentalsys.EISDIR
 	}
 	return errno(r.Remove(rel))
