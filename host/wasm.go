@@ -104,7 +104,7 @@ func pythonEngine(ctx context.Context, cacheDir string, memory int64, progress i
 		MemoryLimit: memory,
 		Progress:    progress,
 		Label:       "python runtime",
-		Snapshot:    &wasi.Snapshot{Preinit: "srt_preinit", Run: "srt_run", Key: snapshotKey()},
+		Snapshot:    &wasi.Snapshot{Preinit: "srt_preinit", Run: "srt_run", KeyFunc: snapshotKey},
 		// For measurements only (docs/benchmarks.md): compile with wazero's in-guest interruption checks.
 		InterruptBusyLoops: os.Getenv("SRT_WASM_INTERRUPT") == "1",
 	})

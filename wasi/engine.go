@@ -43,6 +43,9 @@ type Snapshot struct {
 	// Key distinguishes snapshots of the same module that see different files at pre-initialisation
 	// (e.g. a hash of the trees it imports from).
 	Key string
+	// KeyFunc, if set, returns more of the key; NewEngine calls it while the module compiles (so a
+	// key that takes time to compute, such as a digest of a large tree, costs no start-up time).
+	KeyFunc func() string
 }
 
 // Engine is a compiled module. It is safe for concurrent Runs.
@@ -50,7 +53,8 @@ type Engine struct {
 	cfg      Config
 	rt       wazero.Runtime
 	compiled wazero.CompiledModule
-	hash     string
+	hash     string // of the module
+	snapKey  string // of the snapshot key
 	cache    wazero.CompilationCache
 
 	snapMu sync.Mutex
@@ -59,8 +63,7 @@ type Engine struct {
 
 // NewEngine compiles module (or loads it from the cache).
 func NewEngine(ctx context.Context, module []byte, cfg Config) (*Engine, error) {
-	sum := sha256.Sum256(module)
-	e := &Engine{cfg: cfg, hash: hex.EncodeToString(sum[:12])}
+	e := &Engine{cfg: cfg}
 	rc := wazero.NewRuntimeConfig().WithDebugInfoEnabled(false).WithCloseOnContextDone(cfg.InterruptBusyLoops)
 	if cfg.MemoryLimit > 0 {
 		pages := cfg.MemoryLimit / 65536
@@ -72,7 +75,6 @@ func NewEngine(ctx context.Context, module []byte, cfg Config) (*Engine, error) 
 		}
 		rc = rc.WithMemoryLimitPages(uint32(pages))
 	}
-	marker := ""
 	if cfg.CacheDir != "" {
 		if err := os.MkdirAll(cfg.CacheDir, 0o700); err != nil {
 			return nil, fmt.Errorf("compilation cache: %w", err)
@@ -84,48 +86,76 @@ func NewEngine(ctx context.Context, module []byte, cfg Config) (*Engine, error) 
 		}
 		e.cache = c
 		rc = rc.WithCompilationCache(c)
-		marker = filepath.Join(cfg.CacheDir, fmt.Sprintf("compiled-%s-%t", e.hash, cfg.InterruptBusyLoops))
 	}
-	first := marker == ""
-	if marker != "" {
-		if _, err := os.Stat(marker); err != nil {
-			first = true
-		}
-	}
+	// Hashing the module (and the snapshot key) takes ~10 ms; it runs on another core while wazero
+	// decodes, validates and loads the module, and decides whether this is the one-time compile.
 	start := time.Now()
-	if first && cfg.Progress != nil {
-		label := cfg.Label
-		if label == "" {
-			label = "runtime"
-		}
-		fmt.Fprintf(cfg.Progress, "srt: preparing %s (one-time) …", label)
-	}
+	firstc := make(chan bool, 1)
+	go func() { firstc <- e.hashAndAnnounce(module) }()
 	e.rt = wazero.NewRuntimeWithConfig(ctx, rc)
 	b := e.rt.NewHostModuleBuilder(wasi_snapshot_preview1.ModuleName)
 	wasi_snapshot_preview1.NewFunctionExporter().ExportFunctions(b)
 	exportTime(b)
-	if _, err := b.Instantiate(ctx); err != nil {
-		e.Close(ctx)
-		return nil, err
+	_, err := b.Instantiate(ctx)
+	var compiled wazero.CompiledModule
+	if err == nil {
+		compiled, err = e.rt.CompileModule(ctx, module)
+		if err != nil {
+			err = fmt.Errorf("compiling: %w", err)
+		}
 	}
-	compiled, err := e.rt.CompileModule(ctx, module)
+	first := <-firstc
 	if err != nil {
 		if first && cfg.Progress != nil {
 			fmt.Fprintln(cfg.Progress, " failed")
 		}
 		e.Close(ctx)
-		return nil, fmt.Errorf("compiling: %w", err)
+		return nil, err
 	}
 	e.compiled = compiled
 	if first {
 		if cfg.Progress != nil {
 			fmt.Fprintf(cfg.Progress, " done in %.1fs\n", time.Since(start).Seconds())
 		}
-		if marker != "" {
-			os.WriteFile(marker, nil, 0o600)
+		if cfg.CacheDir != "" {
+			os.WriteFile(e.marker(), nil, 0o600)
 		}
 	}
 	return e, nil
+}
+
+// hashAndAnnounce sets e.hash (and e.snapKey) and reports whether module has not been compiled into
+// the cache yet, in which case it starts the progress line.
+func (e *Engine) hashAndAnnounce(module []byte) bool {
+	sum := sha256.Sum256(module)
+	e.hash = hex.EncodeToString(sum[:12])
+	if e.cfg.Snapshot != nil {
+		k := []byte(e.cfg.Snapshot.Key)
+		if e.cfg.Snapshot.KeyFunc != nil {
+			k = append(k, e.cfg.Snapshot.KeyFunc()...)
+		}
+		ks := sha256.Sum256(k)
+		e.snapKey = hex.EncodeToString(ks[:8])
+	}
+	first := true
+	if e.cfg.CacheDir != "" {
+		if _, err := os.Stat(e.marker()); err == nil {
+			first = false
+		}
+	}
+	if first && e.cfg.Progress != nil {
+		label := e.cfg.Label
+		if label == "" {
+			label = "runtime"
+		}
+		fmt.Fprintf(e.cfg.Progress, "srt: preparing %s (one-time) …", label)
+	}
+	return first
+}
+
+// marker names the empty file that records that the module is in the compilation cache.
+func (e *Engine) marker() string {
+	return filepath.Join(e.cfg.CacheDir, fmt.Sprintf("compiled-%s-%t", e.hash, e.cfg.InterruptBusyLoops))
 }
 
 // Close releases the runtime (and the compilation cache handle).
@@ -144,8 +174,7 @@ func (e *Engine) snapshotPath() string {
 	if e.cfg.CacheDir == "" || e.cfg.Snapshot == nil {
 		return ""
 	}
-	k := sha256.Sum256([]byte(e.cfg.Snapshot.Key))
-	return filepath.Join(e.cfg.CacheDir, fmt.Sprintf("snapshot-%s-%s.mem", e.hash, hex.EncodeToString(k[:8])))
+	return filepath.Join(e.cfg.CacheDir, fmt.Sprintf("snapshot-%s-%s.mem", e.hash, e.snapKey))
 }
 
 // loadSnapshot returns the saved memory image, if any.

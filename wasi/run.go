@@ -16,12 +16,14 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	experimentalsys "github.com/tetratelabs/wazero/experimental/sys"
 	"github.com/tetratelabs/wazero/experimental/sysfs"
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/srt-sandbox/srt/host/policy"
 	"github.com/srt-sandbox/srt/wasi/internal/guestfs"
+	"github.com/srt-sandbox/srt/wasi/internal/memory"
 )
 
 // ReservedPrefix is the guest directory srt owns (trees, virtual files); nothing of the host shows there.
@@ -157,7 +159,7 @@ func (e *Engine) Run(ctx context.Context, rc RunConfig) (int, error) {
 		k, v, _ := cut(kv)
 		mc = mc.WithEnv(k, v)
 	}
-	mod, err := e.rt.InstantiateModule(runCtx, e.compiled, mc)
+	mod, err := e.rt.InstantiateModule(e.withMemory(runCtx), e.compiled, mc)
 	if err != nil {
 		return 0, err
 	}
@@ -209,7 +211,7 @@ func exitCode(err error) (int, error) {
 // preinit runs the snapshot's Preinit export in a throw-away instance and saves its memory.
 func (e *Engine) preinit(ctx context.Context, base wazero.ModuleConfig) ([]byte, error) {
 	var out bytes.Buffer
-	mod, err := e.rt.InstantiateModule(ctx, e.compiled,
+	mod, err := e.rt.InstantiateModule(e.withMemory(ctx), e.compiled,
 		base.WithArgs("python").WithStdout(&out).WithStderr(&out).WithStdin(eofReader{}))
 	if err != nil {
 		return nil, err
@@ -230,6 +232,12 @@ func (e *Engine) preinit(ctx context.Context, base wazero.ModuleConfig) ([]byte,
 	mem = bytes.Clone(mem)
 	e.saveSnapshot(mem)
 	return mem, nil
+}
+
+// withMemory makes instances get their linear memory from srt's allocator (reserved once, never copied
+// when the guest grows it).
+func (e *Engine) withMemory(ctx context.Context) context.Context {
+	return experimental.WithMemoryAllocator(ctx, memory.Allocator(uint64(max(e.cfg.MemoryLimit, 0))))
 }
 
 func restore(mem api.Memory, snap []byte) error {

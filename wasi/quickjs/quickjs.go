@@ -133,7 +133,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 	for _, m := range c.ExportedMemories() {
 		rt.minPages = m.Min()
 	}
-	if rt.prelude, err = rt.compilePrelude(ctx); err != nil {
+	if rt.prelude, err = rt.loadPrelude(ctx, cfg.CacheDir, bin); err != nil {
 		return fail(err)
 	}
 	return rt, nil

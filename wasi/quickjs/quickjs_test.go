@@ -534,3 +534,48 @@ func TestEvalScript(t *testing.T) {
 		t.Fatalf("got %+v\nwant %q", r, want)
 	}
 }
+
+func TestPreludeCache(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	hello := func() {
+		t.Helper()
+		rt, err := New(ctx, Config{CacheDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rt.Close(ctx)
+		var out bytes.Buffer
+		code, err := rt.Run(ctx, RunOptions{Code: `console.log([1, {a: "x"}])`, Stdout: &out})
+		if got, want := out.String(), "[ 1, { a: 'x' } ]\n"; err != nil || code != 0 || got != want {
+			t.Fatalf("run: code %d, err %v, stdout %q, want %q", code, err, got, want)
+		}
+	}
+	hello()
+	files, _ := filepath.Glob(filepath.Join(dir, "quickjs-prelude-*.bc"))
+	if len(files) != 1 {
+		t.Fatalf("prelude files after the first runtime: %q, want one", files)
+	}
+	saved, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(files[0])
+	hello() // loads the saved bytecode: the file is not written again
+	if after, err := os.Stat(files[0]); err != nil || !os.SameFile(before, after) {
+		t.Fatalf("the second runtime rewrote the prelude file (%v)", err)
+	}
+
+	// A damaged file is recompiled, not loaded, and replaced.
+	damaged := bytes.Clone(saved)
+	damaged[len(damaged)/2] ^= 0xff
+	for _, b := range [][]byte{damaged, saved[:len(saved)/2], nil} {
+		if err := os.WriteFile(files[0], b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		hello()
+		if got, _ := os.ReadFile(files[0]); !bytes.Equal(got, saved) {
+			t.Fatalf("the damaged prelude file (%d bytes) was not replaced", len(b))
+		}
+	}
+}

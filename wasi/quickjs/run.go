@@ -1,14 +1,19 @@
 package quickjs
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +24,7 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/sys"
 
+	"github.com/srt-sandbox/srt/wasi/internal/memory"
 	"github.com/srt-sandbox/srt/wasi/quickjs/internal/vm"
 )
 
@@ -131,9 +137,7 @@ func (rt *Runtime) Run(ctx context.Context, opts RunOptions) (exitCode int, err 
 	r.funcCtx = fctx
 	defer cancel()
 	pages := rt.memoryPages(opts.MemoryLimit)
-	ictx := experimental.WithMemoryAllocator(cctx, experimental.MemoryAllocatorFunc(func(c, max uint64) experimental.LinearMemory {
-		return &linearMemory{limit: min(max, uint64(pages)*65536), buf: make([]byte, 0, min(c, uint64(pages)*65536))}
-	}))
+	ictx := experimental.WithMemoryAllocator(cctx, memory.Allocator(uint64(pages)*65536))
 	mc := wazero.NewModuleConfig().WithName("").WithStartFunctions("_initialize").
 		WithSysWalltime().WithSysNanotime().WithRandSource(rand.Reader).
 		WithStdout(r.stdout).WithStderr(r.stderr)
@@ -167,12 +171,44 @@ func (rt *Runtime) Run(ctx context.Context, opts RunOptions) (exitCode int, err 
 	return r.main()
 }
 
-// compilePrelude compiles the prelude once, in a throwaway instance, so that runs load bytecode instead
-// of parsing it.
+// loadPrelude returns the prelude's bytecode: from cacheDir if an earlier process saved it there for
+// this engine and prelude, else compiled now (and saved, best effort). The file holds a SHA-256 of the
+// bytecode before it, so a damaged file is recompiled rather than loaded. It is as trusted as the
+// compilation cache next to it (same 0700 directory), and bytecode only ever runs inside the guest.
+func (rt *Runtime) loadPrelude(ctx context.Context, cacheDir string, module []byte) ([]byte, error) {
+	if cacheDir == "" {
+		return rt.compilePrelude(ctx)
+	}
+	h := sha256.New()
+	h.Write(module)
+	h.Write([]byte{0})
+	h.Write([]byte(prelude))
+	p := filepath.Join(cacheDir, "quickjs-prelude-"+hex.EncodeToString(h.Sum(nil)[:12])+".bc")
+	if f, err := os.ReadFile(p); err == nil && len(f) > sha256.Size {
+		if sum := sha256.Sum256(f[sha256.Size:]); bytes.Equal(sum[:], f[:sha256.Size]) {
+			return f[sha256.Size:], nil
+		}
+	}
+	b, err := rt.compilePrelude(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if tmp, err := os.CreateTemp(cacheDir, ".prelude-*"); err == nil {
+		sum := sha256.Sum256(b)
+		_, werr := tmp.Write(append(sum[:], b...))
+		if errors.Join(werr, tmp.Close()) != nil || os.Rename(tmp.Name(), p) != nil {
+			os.Remove(tmp.Name())
+		}
+	}
+	return b, nil
+}
+
+// compilePrelude compiles the prelude in a throwaway instance, so that runs load bytecode instead of
+// parsing it.
 func (rt *Runtime) compilePrelude(ctx context.Context) (b []byte, err error) {
 	r := &run{ctx: ctx, opts: &RunOptions{}}
 	cctx := context.WithValue(ctx, runKey{}, r)
-	mod, err := rt.r.InstantiateModule(cctx, rt.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions("_initialize"))
+	mod, err := rt.r.InstantiateModule(experimental.WithMemoryAllocator(cctx, memory.Allocator(0)), rt.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions("_initialize"))
 	if err != nil {
 		return nil, fmt.Errorf("quickjs: instantiate: %w", err)
 	}
@@ -835,26 +871,3 @@ func (r *run) fromGo(x any) vm.Value {
 	}
 	return res
 }
-
-// linearMemory backs one instance's wasm memory, refusing to grow past limit bytes.
-type linearMemory struct {
-	limit uint64
-	buf   []byte
-}
-
-func (m *linearMemory) Reallocate(size uint64) []byte {
-	if size > m.limit {
-		return nil
-	}
-	if size <= uint64(cap(m.buf)) {
-		m.buf = m.buf[:size]
-		return m.buf
-	}
-	c := max(size, min(m.limit, uint64(cap(m.buf))*2))
-	nb := make([]byte, size, c)
-	copy(nb, m.buf)
-	m.buf = nb
-	return m.buf
-}
-
-func (m *linearMemory) Free() { m.buf = nil }
