@@ -54,6 +54,13 @@ type WasmOptions struct {
 	CacheDir string    // "" = WasmCacheDir()
 	Progress io.Writer // receives the one-time "preparing" line; nil = none
 	Notices  io.Writer // srt's own messages (the kept TMPDIR); nil = none
+
+	// StopByExit says that the caller stops a guest that outlived its time limit or context by ending
+	// the process, as srt's CLI does. Python is then compiled without wazero's interruption checks,
+	// which make its loops about twice as slow. Zero value: when the context ends or the time limit
+	// passes, the guest has stopped before RunWasmPython returns. (JavaScript is always stopped by
+	// QuickJS's interrupt handler.)
+	StopByExit bool
 }
 
 // WasmCacheDir is where compiled modules and snapshots are kept: <user cache dir>/srt/wazero (0700).
@@ -91,22 +98,22 @@ var (
 	engines  = map[string]*wasi.Engine{}
 )
 
-// pythonEngine compiles python.wasm once per process and memory limit.
-func pythonEngine(ctx context.Context, cacheDir string, memory int64, progress io.Writer) (*wasi.Engine, error) {
-	key := cacheDir + "\x00" + strconv.FormatInt(memory, 10)
+// pythonEngine compiles python.wasm once per process, memory limit and interruptibility.
+func pythonEngine(ctx context.Context, cacheDir string, memory int64, interrupt bool, progress io.Writer) (*wasi.Engine, error) {
+	interrupt = interrupt || os.Getenv("SRT_WASM_INTERRUPT") == "1" // measurements (docs/benchmarks.md)
+	key := fmt.Sprintf("%s\x00%d\x00%t", cacheDir, memory, interrupt)
 	engineMu.Lock()
 	defer engineMu.Unlock()
 	if e, ok := engines[key]; ok {
 		return e, nil
 	}
 	e, err := wasi.NewEngine(ctx, python.Module(), wasi.Config{
-		CacheDir:    cacheDir,
-		MemoryLimit: memory,
-		Progress:    progress,
-		Label:       "python runtime",
-		Snapshot:    &wasi.Snapshot{Preinit: "srt_preinit", Run: "srt_run", KeyFunc: snapshotKey},
-		// For measurements only (docs/benchmarks.md): compile with wazero's in-guest interruption checks.
-		InterruptBusyLoops: os.Getenv("SRT_WASM_INTERRUPT") == "1",
+		CacheDir:           cacheDir,
+		MemoryLimit:        memory,
+		Progress:           progress,
+		Label:              "python runtime",
+		Snapshot:           &wasi.Snapshot{Preinit: "srt_preinit", Run: "srt_run", KeyFunc: snapshotKey},
+		InterruptBusyLoops: interrupt,
 	})
 	if err != nil {
 		return nil, err
@@ -143,7 +150,10 @@ func RunWasmPython(ctx context.Context, o WasmPythonOptions) (int, error) {
 	defer ws.cleanup()
 	dir, tmp, pol, dial, cacheDir, wasmRec := ws.dir, ws.tmp, ws.pol, ws.dial, ws.cacheDir, ws.rec
 	phase("set-up")
-	eng, err := pythonEngine(ctx, cacheDir, o.Limits.Memory, o.Progress)
+	// Something can end this run (a time limit, a context that can be cancelled): unless the caller
+	// exits the process then, the guest must stop by itself.
+	interrupt := !o.StopByExit && (o.Limits.Timeout > 0 || ctx.Done() != nil)
+	eng, err := pythonEngine(ctx, cacheDir, o.Limits.Memory, interrupt, o.Progress)
 	if err != nil {
 		if o.Limits.Memory > 0 && strings.Contains(err.Error(), "over limit") {
 			return 0, fmt.Errorf("memory limit %d MiB is below what the python runtime needs to start: %w",

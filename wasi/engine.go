@@ -31,7 +31,10 @@ type Config struct {
 	// Snapshot enables pre-initialised start: see Snapshot.
 	Snapshot *Snapshot
 	// InterruptBusyLoops compiles the module so that a busy guest stops when its context ends
-	// (wazero's WithCloseOnContextDone). Costs 40-50 % on guest loops; off by default.
+	// (wazero's WithCloseOnContextDone), and Run returns only once it has. It makes guest loops about
+	// twice as slow (docs/benchmarks.md). Without it, a guest whose context ended keeps running, silenced,
+	// until it returns by itself or the process exits: only right for a process that exits then (srt's
+	// CLI, whose supervisor kills it at the deadline).
 	InterruptBusyLoops bool
 }
 
@@ -158,7 +161,8 @@ func (e *Engine) marker() string {
 	return filepath.Join(e.cfg.CacheDir, fmt.Sprintf("compiled-%s-%t", e.hash, e.cfg.InterruptBusyLoops))
 }
 
-// Close releases the runtime (and the compilation cache handle).
+// Close releases the runtime (and the compilation cache handle). No Run may be in progress, including
+// a guest that outlived its context without InterruptBusyLoops: its memory is released.
 func (e *Engine) Close(ctx context.Context) error {
 	var err error
 	if e.rt != nil {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -71,6 +72,10 @@ type RunConfig struct {
 
 	NoSnapshot bool // start through _start even if the engine has a snapshot
 }
+
+// stopGrace bounds how long Run waits, after its context ended, for an interruptible guest to stop (a
+// host call that does not watch the context could otherwise hold it).
+const stopGrace = 5 * time.Second
 
 // ErrTimeout is returned by Run when its context's deadline passed.
 var ErrTimeout = errors.New("time limit exceeded")
@@ -185,10 +190,19 @@ func (e *Engine) Run(ctx context.Context, rc RunConfig) (int, error) {
 	case err = <-done:
 		mod.Close(context.Background())
 	case <-ctx.Done():
-		// The guest may be in a busy loop that only process exit stops; silence it and return.
+		// Silence the guest and return. Compiled with interruption checks, it stops at its next loop
+		// header or call (or, in a host call, when runCtx ends): wait for that, so that nothing of the
+		// run is left. Without them, a busy loop only ends with the process (srt's CLI exits).
 		stdout.close()
 		stderr.close()
 		cancel()
+		if e.cfg.InterruptBusyLoops {
+			select {
+			case <-done:
+				mod.Close(context.Background())
+			case <-time.After(stopGrace):
+			}
+		}
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return 0, ErrTimeout
 		}

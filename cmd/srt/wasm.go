@@ -358,6 +358,7 @@ func runWasm(ctx context.Context, g *globals, runtime string, args []string) err
 		Policy: pol, Recorder: log, Limits: lim,
 		Args: progArgs, Env: rf.env, Mounts: rf.mounts, KeepTmp: rf.keepTmp,
 		Stdin: g.stdin, Stdout: stdout, Stderr: stderr, Progress: progress, Notices: g.stderr,
+		StopByExit: true, // srt exits when run returns (its supervisor kills it at the deadline)
 	}
 	run := host.RunWasmPython
 	if runtime == "js" {
