@@ -180,6 +180,12 @@ func RunWasmPython(ctx context.Context, o WasmPythonOptions) (int, error) {
 		mounts = append(mounts, wasi.Mount{Host: m.Host, Guest: m.Guest, ReadOnly: m.ReadOnly})
 	}
 
+	args, typed := absScript(o.Args, dir)
+	files := map[string][]byte{"cwd": []byte(dir)}
+	if typed != "" {
+		files["argv0"] = []byte(typed)
+	}
+
 	runCtx := ctx
 	if o.Limits.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -187,7 +193,7 @@ func RunWasmPython(ctx context.Context, o WasmPythonOptions) (int, error) {
 		defer cancel()
 	}
 	code, err := eng.Run(runCtx, wasi.RunConfig{
-		Args:     append([]string{python.Prefix + "/bin/python3"}, absScript(o.Args, dir)...),
+		Args:     append([]string{python.Prefix + "/bin/python3"}, args...),
 		Env:      env,
 		Stdin:    o.Stdin,
 		Stdout:   o.Stdout,
@@ -200,7 +206,7 @@ func RunWasmPython(ctx context.Context, o WasmPythonOptions) (int, error) {
 			{Prefix: python.Prefix, FS: python.Stdlib()},
 			{Prefix: python.Prefix + "/lib/python3.11", FS: pyshim.FS()},
 		},
-		Files:      map[string][]byte{"cwd": []byte(dir)},
+		Files:      files,
 		Dial:       dial,
 		NoSnapshot: noSnap,
 	})
@@ -340,17 +346,24 @@ func wasmDialer(pol *policy.Policy, rec policy.Recorder) (wasi.Dialer, func(), e
 }
 
 // absScript makes a script path in python args absolute against dir: the interpreter resolves it before
-// srt's start-up code has changed to the working directory (see RATIONALE.md, "guest cwd").
-func absScript(args []string, dir string) []string {
-	out := append([]string(nil), args...)
+// srt's start-up code has changed to the working directory (see RATIONALE.md, "guest cwd"). typed is the
+// path as given when it was changed ("" otherwise): the guest's start-up code puts it back into sys.argv[0].
+func absScript(args []string, dir string) (out []string, typed string) {
+	out = append([]string(nil), args...)
+	abs := func(i int) {
+		if !filepath.IsAbs(out[i]) {
+			typed = out[i]
+			out[i] = filepath.Join(dir, out[i])
+		}
+	}
 	for i := 0; i < len(out); i++ {
 		a := out[i]
 		switch {
 		case a == "-c" || a == "-m" || a == "-" || a == "--":
-			if a == "--" && i+1 < len(out) && out[i+1] != "-" && !filepath.IsAbs(out[i+1]) {
-				out[i+1] = filepath.Join(dir, out[i+1])
+			if a == "--" && i+1 < len(out) && out[i+1] != "-" {
+				abs(i + 1)
 			}
-			return out
+			return out, typed
 		case a == "-W" || a == "-X" || a == "--check-hash-based-pycs":
 			i++
 		case strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--"):
@@ -359,7 +372,7 @@ func absScript(args []string, dir string) []string {
 			for j := 0; j < len(letters); j++ {
 				c := letters[j]
 				if c == 'c' || c == 'm' {
-					return out
+					return out, typed
 				}
 				if c == 'W' || c == 'X' {
 					if j == len(letters)-1 {
@@ -371,11 +384,9 @@ func absScript(args []string, dir string) []string {
 		case strings.HasPrefix(a, "--"):
 			// other long options take no value
 		default:
-			if !filepath.IsAbs(a) {
-				out[i] = filepath.Join(dir, a)
-			}
-			return out
+			abs(i)
+			return out, typed
 		}
 	}
-	return out
+	return out, typed
 }

@@ -90,6 +90,7 @@ func nonNil(s []string) []string {
 func TestWasmPythonBasics(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "script.py"), []byte("import sys\nprint('args', sys.argv[1:])\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "where.py"), []byte("import sys\nprint(sys.argv, __file__)\n"), 0o644)
 	settings := wasmSettings(t, nil, nil, nil)
 	tests := []struct {
 		name     string
@@ -101,6 +102,7 @@ func TestWasmPythonBasics(t *testing.T) {
 	}{
 		{"hello", "", []string{"-c", "print('hello world')"}, 0, `^hello world\n$`, `^$`},
 		{"script with args", "", []string{"script.py", "a b", "--c"}, 0, `^args \['a b', '--c'\]\n$`, `^$`},
+		{"script argv0 and __file__", "", []string{"./where.py", "x"}, 0, `^\['\./where\.py', 'x'\] ` + regexp.QuoteMeta(resolved(t, dir)) + `/where\.py\n$`, `^$`},
 		{"stdin", "print(6*7)\n", nil, 0, `^42\n$`, `^$`},
 		{"dash stdin", "import sys\nprint(sys.argv)\n", []string{"-", "x"}, 0, `^\['-', 'x'\]\n$`, `^$`},
 		{"exit code", "", []string{"-c", "raise SystemExit(3)"}, 3, `^$`, `^$`},

@@ -17,6 +17,19 @@ def _srt_setup():
             os.chdir(cwd)
         except OSError:
             pass
+    # srt passes a relative script path to the interpreter as an absolute one (it is resolved before this
+    # module changes directory); sys.argv[0] shows it as typed, as CPython does.
+    try:
+        fd = os.open("/.srt/argv0", os.O_RDONLY)
+    except OSError:
+        pass
+    else:
+        try:
+            argv0 = os.read(fd, 65536).decode("utf-8", "surrogateescape")
+        finally:
+            os.close(fd)
+        if sys.argv and argv0:
+            sys.argv[0] = argv0
     _srt_stdio(os)
     return True
 
