@@ -345,9 +345,10 @@ func wasmDialer(pol *policy.Policy, rec policy.Recorder) (wasi.Dialer, func(), e
 	}, closeFn, nil
 }
 
-// absScript makes a script path in python args absolute against dir: the interpreter resolves it before
-// srt's start-up code has changed to the working directory (see RATIONALE.md, "guest cwd"). typed is the
-// path as given when it was changed ("" otherwise): the guest's start-up code puts it back into sys.argv[0].
+// absScript makes a script path in python args absolute against dir: the interpreter makes it absolute
+// while reading its configuration, when the guest's working directory is still "/" (srt's sitecustomize
+// changes to dir later). typed is the path as given when it was changed ("" otherwise): sitecustomize puts
+// it back into sys.argv[0].
 func absScript(args []string, dir string) (out []string, typed string) {
 	out = append([]string(nil), args...)
 	abs := func(i int) {
