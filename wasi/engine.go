@@ -15,6 +15,8 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/srt-sandbox/srt/wasi/internal/cache"
 )
 
 // Config configures an Engine.
@@ -122,6 +124,7 @@ func NewEngine(ctx context.Context, module []byte, cfg Config) (*Engine, error) 
 		}
 		if cfg.CacheDir != "" {
 			os.WriteFile(e.marker(), nil, 0o600)
+			cache.Prune(cfg.CacheDir, time.Now())
 		}
 	}
 	return e, nil
@@ -142,8 +145,11 @@ func (e *Engine) hashAndAnnounce(module []byte) bool {
 	}
 	first := true
 	if e.cfg.CacheDir != "" {
-		if _, err := os.Stat(e.marker()); err == nil {
+		if fi, err := os.Stat(e.marker()); err == nil {
 			first = false
+			if now := time.Now(); now.Sub(fi.ModTime()) > 24*time.Hour {
+				os.Chtimes(e.marker(), now, now) // in use: keep it from pruneCache
+			}
 		}
 	}
 	if first && e.cfg.Progress != nil {

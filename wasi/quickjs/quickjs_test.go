@@ -551,7 +551,15 @@ func TestPreludeCache(t *testing.T) {
 			t.Fatalf("run: code %d, err %v, stdout %q, want %q", code, err, got, want)
 		}
 	}
+	// An older srt's entry, unused for long: saving a new prelude prunes it.
+	stale := filepath.Join(dir, "quickjs-prelude-000000000000000000000000.bc")
+	os.WriteFile(stale, []byte("x"), 0o600)
+	longAgo := time.Now().Add(-365 * 24 * time.Hour)
+	os.Chtimes(stale, longAgo, longAgo)
 	hello()
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale prelude file not pruned (%v)", err)
+	}
 	files, _ := filepath.Glob(filepath.Join(dir, "quickjs-prelude-*.bc"))
 	if len(files) != 1 {
 		t.Fatalf("prelude files after the first runtime: %q, want one", files)

@@ -24,6 +24,7 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/sys"
 
+	"github.com/srt-sandbox/srt/wasi/internal/cache"
 	"github.com/srt-sandbox/srt/wasi/internal/memory"
 	"github.com/srt-sandbox/srt/wasi/quickjs/internal/vm"
 )
@@ -198,6 +199,8 @@ func (rt *Runtime) loadPrelude(ctx context.Context, cacheDir string, module []by
 		_, werr := tmp.Write(append(sum[:], b...))
 		if errors.Join(werr, tmp.Close()) != nil || os.Rename(tmp.Name(), p) != nil {
 			os.Remove(tmp.Name())
+		} else {
+			cache.Prune(cacheDir, time.Now()) // a new engine or prelude: an older srt's entries may be stale
 		}
 	}
 	return b, nil
