@@ -1,7 +1,9 @@
 package wasi
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -25,6 +27,8 @@ import (
 //	starttls/ID/NAME   open: the host performs a TLS handshake on connection ID (server name NAME, verified
 //	                   against the system roots or SSL_CERT_FILE); the guest keeps using ID's descriptor
 //	starttlsi/ID/NAME  the same without certificate verification (the guest asked for CERT_NONE)
+//	tlsroots/ID     open O_WRONLY, write "system\n" or "only\n" then PEM certificates, close: the roots the
+//	                next starttls on ID verifies against (the guest's cafile/cadata; "system": srt's too)
 //	error           the reason the last open above failed: "KIND\tMESSAGE"
 //	poll            write "TIMEOUT_MS ID,ID,…", read "ID,ID,…" of the connections that are readable
 //
@@ -33,14 +37,17 @@ import (
 const maxBuffered = 256 << 10
 
 type netState struct {
-	ctx    context.Context
-	dial   func(ctx context.Context, host string, port int) (net.Conn, error)
-	tls    *tls.Config
-	mu     sync.Mutex
-	conns  map[uint64]*conn
-	nextID uint64
-	last   string
-	change chan struct{} // closed and replaced on every readiness change
+	ctx   context.Context
+	dial  func(ctx context.Context, host string, port int) (net.Conn, error)
+	tls   *tls.Config
+	mu    sync.Mutex
+	conns map[uint64]*conn
+	pools map[[32]byte]*x509.CertPool // guest trust roots by digest of what tlsroots received
+	// rootsPending counts the bytes written to tlsroots files not closed yet.
+	rootsPending int
+	nextID       uint64
+	last         string
+	change       chan struct{} // closed and replaced on every readiness change
 }
 
 func newNetState(ctx context.Context, dial func(context.Context, string, int) (net.Conn, error), tc *tls.Config) *netState {
@@ -89,6 +96,21 @@ func (n *netState) open(rel string, flag experimentalsys.Oflag) (experimentalsys
 	kind, addr, ok := strings.Cut(rel, "/")
 	if ok && (kind == "starttls" || kind == "starttlsi") {
 		return n.starttls(addr, kind == "starttls")
+	}
+	if ok && kind == "tlsroots" {
+		id, err := strconv.ParseUint(addr, 10, 64)
+		n.mu.Lock()
+		c := n.conns[id]
+		n.mu.Unlock()
+		switch {
+		case err != nil:
+			return nil, experimentalsys.EINVAL
+		case c == nil:
+			return nil, experimentalsys.EBADF
+		case flag&(experimentalsys.O_WRONLY|experimentalsys.O_RDWR) == 0:
+			return nil, experimentalsys.EACCES
+		}
+		return &rootsFile{n: n, c: c}, 0
 	}
 	if !ok || kind != "tcp" {
 		return nil, experimentalsys.ENOENT
@@ -145,6 +167,9 @@ func (n *netState) starttls(arg string, verify bool) (experimentalsys.File, expe
 	}
 	cfg.ServerName = name
 	cfg.InsecureSkipVerify = !verify
+	if c.roots != nil {
+		cfg.RootCAs = c.roots
+	}
 	tc := tls.Client(c.c, cfg)
 	if err := tc.HandshakeContext(n.ctx); err != nil {
 		var ve *tls.CertificateVerificationError
@@ -197,6 +222,93 @@ type conn struct {
 	err  error // read side finished (io.EOF or an error)
 
 	pumping bool // the read-ahead goroutine runs (no TLS upgrade after that)
+
+	roots *x509.CertPool // set through tlsroots/ID; nil: srt's roots
+}
+
+// maxRoots bounds what the guest may have written to tlsroots files not closed yet, all together
+// (Debian's whole CA bundle is ~200 KB), and maxPools the pools a run keeps for reuse.
+const (
+	maxRoots = 8 << 20
+	maxPools = 8
+)
+
+// rootsFile collects the guest's trust roots for one connection; they take effect when it is closed.
+type rootsFile struct {
+	experimentalsys.UnimplementedFile
+	n    *netState
+	c    *conn
+	data []byte
+}
+
+func (r *rootsFile) IsDir() (bool, experimentalsys.Errno) { return false, 0 }
+func (r *rootsFile) Stat() (sys.Stat_t, experimentalsys.Errno) {
+	return sys.Stat_t{Mode: 0o200, Nlink: 1}, 0
+}
+
+func (r *rootsFile) Write(b []byte) (int, experimentalsys.Errno) {
+	r.n.mu.Lock()
+	full := r.n.rootsPending+len(b) > maxRoots
+	if !full {
+		r.n.rootsPending += len(b)
+	}
+	r.n.mu.Unlock()
+	if full {
+		return 0, experimentalsys.ERANGE
+	}
+	r.data = append(r.data, b...)
+	return len(b), 0
+}
+
+func (r *rootsFile) Close() experimentalsys.Errno {
+	if r.data == nil {
+		return 0
+	}
+	pool, ok := r.n.rootPool(r.data)
+	r.n.mu.Lock()
+	r.n.rootsPending -= len(r.data)
+	r.n.mu.Unlock()
+	r.data = nil
+	if !ok {
+		return experimentalsys.EINVAL
+	}
+	r.c.mu.Lock()
+	r.c.roots = pool
+	r.c.mu.Unlock()
+	return 0
+}
+
+// rootPool makes the pool that what the guest wrote to tlsroots/ID describes. The same bytes give the same
+// pool within a run: a CA bundle (Debian's has ~140 certificates) is parsed once.
+func (n *netState) rootPool(data []byte) (*x509.CertPool, bool) {
+	key := sha256.Sum256(data)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if p := n.pools[key]; p != nil {
+		return p, true
+	}
+	mode, pemData, _ := bytes.Cut(data, []byte("\n"))
+	var pool *x509.CertPool
+	switch string(mode) {
+	case "only":
+		pool = x509.NewCertPool()
+	case "system":
+		if n.tls != nil && n.tls.RootCAs != nil {
+			pool = n.tls.RootCAs.Clone()
+		} else if sp, err := x509.SystemCertPool(); err == nil {
+			pool = sp
+		} else {
+			pool = x509.NewCertPool()
+		}
+	default:
+		return nil, false
+	}
+	pool.AppendCertsFromPEM(pemData)
+	if n.pools == nil || len(n.pools) >= maxPools {
+		n.pools = map[[32]byte]*x509.CertPool{}
+	}
+	n.pools[key] = pool
+	return pool, true
 }
 
 // start starts the read-ahead goroutine; c.mu is held.

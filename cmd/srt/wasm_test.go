@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -566,6 +567,78 @@ s.sendall(b"GET /n HTTP/1.0\r\n\r\n"); print("unverified", s.recv(4096).split(b"
 	}
 }
 
+// TestWasmPythonGuestCA checks the roots a guest's SSL context names (cafile, capath, cadata): they are
+// what the host verifies against, as OpenSSL would, and pinning one CA rejects a server of another.
+func TestWasmPythonGuestCA(t *testing.T) {
+	caFile, cert := testCA(t)
+	otherCA, _ := testCA(t)
+	port := tlsUpstream(t, cert)
+	settings := wasmSettings(t, []string{"localhost"}, nil, nil)
+	noCerts := writeFile(t, "nocerts.pem", "not a certificate\n")
+	capath := filepath.Dir(caFile)
+	script := fmt.Sprintf(`
+import ssl, socket, urllib.request
+CA, OTHER, NOCERTS, CAPATH, PORT = %q, %q, %q, %q, %d
+def get(ctx, name):
+    try:
+        s = ctx.wrap_socket(socket.create_connection(("localhost", PORT)), server_hostname="localhost")
+        s.sendall(b"GET /" + name.encode() + b" HTTP/1.0\r\n\r\n")
+        print(name, s.recv(4096).split(b"\r\n")[0].decode())
+    except ssl.SSLCertVerificationError as e:
+        print(name, "verify failed")
+get(ssl.create_default_context(), "default")
+get(ssl.create_default_context(cafile=CA), "cafile")
+get(ssl.create_default_context(capath=CAPATH), "capath")
+get(ssl.create_default_context(cadata=open(CA).read()), "cadata-pem")
+get(ssl.create_default_context(cadata=ssl.PEM_cert_to_DER_cert(open(CA).read())), "cadata-der")
+get(ssl.create_default_context(cafile=OTHER), "pinned-other")
+ctx = ssl.create_default_context(cafile=OTHER); ctx.load_default_certs()
+get(ctx, "other-and-defaults")
+print("stats", ssl.create_default_context(cafile=CA).cert_store_stats()["x509_ca"])
+r = urllib.request.urlopen("https://localhost:%%d/u" %% PORT, context=ssl.create_default_context(cafile=CA), timeout=5)
+print("urllib", r.read().decode())
+for bad in (NOCERTS, CAPATH + "/missing.pem"):
+    try:
+        ssl.create_default_context(cafile=bad)
+    except (ssl.SSLError, FileNotFoundError) as e:
+        print("bad", type(e).__name__)
+import os
+s = socket.create_connection(("localhost", PORT))
+fd = os.open("/.srt/net/tlsroots/%%d" %% s._id, os.O_WRONLY)
+try:
+    os.write(fd, b"only\n" + b"x" * (9 << 20))
+except OSError:
+    print("roots too big")
+`, caFile, otherCA, noCerts, capath, port)
+	// srt's own roots (SSL_CERT_FILE) do not include the test CA.
+	r := wasmRun(t, "", []string{"SSL_CERT_FILE=" + writeFile(t, "empty.pem", "")}, "", "-s", settings, "wasm", "python", "-c", script)
+	want := []string{"default verify failed", "cafile HTTP/1.0 200 OK", "capath HTTP/1.0 200 OK",
+		"cadata-pem HTTP/1.0 200 OK", "cadata-der HTTP/1.0 200 OK", "pinned-other verify failed",
+		"other-and-defaults verify failed", "stats 1", "urllib TLS GET /u ", "bad SSLError", "bad FileNotFoundError",
+		"roots too big"}
+	if got := strings.Split(strings.TrimSpace(r.stdout), "\n"); r.code != 0 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("exit %d\nstdout %q\nwant   %q\nstderr %q", r.code, got, want, r.stderr)
+	}
+
+	// srt's roots trust the test CA; a context pinned to another CA still rejects the server, and one that
+	// adds the defaults to it accepts it.
+	script = fmt.Sprintf(`
+import ssl, socket
+for name, ctx in (("pinned", ssl.create_default_context(cafile=%q)), ("defaults", ssl.create_default_context())):
+    try:
+        ctx.wrap_socket(socket.create_connection(("localhost", %d)), server_hostname="localhost")
+        print(name, "ok")
+    except ssl.SSLCertVerificationError:
+        print(name, "verify failed")
+ctx = ssl.create_default_context(cafile=%q); ctx.load_default_certs()
+ctx.wrap_socket(socket.create_connection(("localhost", %d)), server_hostname="localhost"); print("both ok")
+`, otherCA, port, otherCA, port)
+	r = wasmRun(t, "", []string{"SSL_CERT_FILE=" + caFile}, "", "-s", settings, "wasm", "python", "-c", script)
+	if r.code != 0 || r.stdout != "pinned verify failed\ndefaults ok\nboth ok\n" {
+		t.Fatalf("exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
 // TestWasmPythonRequests uses Debian's pure-Python requests and urllib3, mounted read-only.
 func TestWasmPythonRequests(t *testing.T) {
 	const dist = "/usr/lib/python3/dist-packages"
@@ -589,8 +662,10 @@ try:
 except requests.exceptions.ConnectionError as e:
     print("denied", "blocked by network allowlist" in str(e))
 `, port, plain)
+	// requests verifies against its own CA bundle (certifi, Debian's system bundle) unless told otherwise,
+	// as under CPython: REQUESTS_CA_BUNDLE names the test CA, which the guest reads and hands to the host.
 	r := wasmRun(t, "", []string{"SSL_CERT_FILE=" + caFile}, "", "-s", settings, "wasm", "python",
-		"--mount", dist+":/deb:ro", "-c", script)
+		"--mount", dist+":/deb:ro", "--env", "REQUESTS_CA_BUNDLE="+caFile, "-c", script)
 	if r.code != 0 || !strings.Contains(r.stdout, "200 TLS GET /req \n") || !strings.Contains(r.stdout, "200 POST /form a=1\n") ||
 		!strings.Contains(r.stdout, "denied True") {
 		t.Fatalf("exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)

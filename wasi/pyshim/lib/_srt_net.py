@@ -409,10 +409,22 @@ class _SSLFinder:
         return importlib.util.spec_from_file_location("ssl", origin)
 
 
-def starttls(sock, server_hostname, verify):
-    """Upgrades sock's connection to TLS done by the host."""
+def starttls(sock, server_hostname, verify, roots=None):
+    """Upgrades sock's connection to TLS done by the host. roots, if given, is (with_system, PEM bytes):
+    the certificates to verify against (and srt's own roots as well if with_system)."""
     hp = "%s:%d" % (sock._peer[0], sock._peer[1])
     name = server_hostname or sock._peer[0]
+    if roots is not None:
+        try:
+            fd = _os.open("%stlsroots/%d" % (NET, sock._id), _os.O_WRONLY)
+            try:
+                data = (b"system\n" if roots[0] else b"only\n") + roots[1]
+                while data:
+                    data = data[_os.write(fd, data):]
+            finally:
+                _os.close(fd)
+        except OSError as e:
+            _raise_net(e, hp)
     path = "%sstarttls%s/%d/%s" % (NET, "" if verify else "i", sock._id, name)
     try:
         fd = _os.open(path, _os.O_RDONLY)

@@ -1,8 +1,11 @@
 """srt's ssl module for WASM Python: TLS is done by the host (Go crypto/tls, verified against the
 system roots or SSL_CERT_FILE); sockets wrapped here carry plaintext to and from the host.
 
-Certificate verification cannot be configured from the guest beyond on (CERT_REQUIRED/OPTIONAL) or off
-(CERT_NONE): CA files named by the guest are accepted and ignored; client certificates are unsupported.
+Verification is on (CERT_REQUIRED/OPTIONAL) or off (CERT_NONE). Its roots are srt's (the host's system roots
+or SSL_CERT_FILE) unless the context loaded its own (load_verify_locations: cafile, capath, cadata): then
+those, plus srt's only if the context also loaded the defaults (load_default_certs, set_default_verify_paths,
+create_default_context without CA arguments) — as with OpenSSL. A context that loaded nothing at all
+verifies against srt's roots (OpenSSL would trust nothing). Client certificates are unsupported.
 """
 import enum as _enum
 import os as _os
@@ -189,6 +192,8 @@ class SSLContext:
         self.sni_callback = None
         self.security_level = 2
         self._alpn = None
+        self._ca_pem = []  # PEM certificates loaded by load_verify_locations
+        self._default_certs = False
         return self
 
     def __init__(self, protocol=None, *args, **kwargs):
@@ -207,14 +212,34 @@ class SSLContext:
     def load_verify_locations(self, cafile=None, capath=None, cadata=None):
         if cafile is None and capath is None and cadata is None:
             raise TypeError("cafile, capath and cadata cannot be all omitted")
-        if cafile is not None and not _os.path.exists(cafile):
-            raise FileNotFoundError(2, "No such file or directory")
+        found = []
+        if cafile is not None:
+            with open(cafile, "rb") as f:
+                found += _pem_certs(f.read())
+            if not found:
+                raise SSLError(136, "[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found")
+        if capath is not None:
+            for name in sorted(_os.listdir(capath)):
+                try:
+                    with open(_os.path.join(capath, name), "rb") as f:
+                        found += _pem_certs(f.read())
+                except OSError:
+                    pass
+        if cadata is not None:
+            if isinstance(cadata, str):
+                certs = _pem_certs(cadata.encode("ascii"))
+            else:
+                certs = [DER_cert_to_PEM_cert(d).encode("ascii") for d in _der_certs(bytes(cadata))]
+            if not certs:
+                raise SSLError(136, "[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found")
+            found += certs
+        self._ca_pem += found
 
     def load_default_certs(self, purpose=Purpose.SERVER_AUTH):
-        pass
+        self._default_certs = True
 
     def set_default_verify_paths(self):
-        pass
+        self._default_certs = True
 
     def load_cert_chain(self, certfile, keyfile=None, password=None):
         raise SSLError(1, "srt: client certificates are not supported in the WASM sandbox")
@@ -238,7 +263,7 @@ class SSLContext:
         pass
 
     def cert_store_stats(self):
-        return {"x509": 0, "crl": 0, "x509_ca": 0}
+        return {"x509": len(self._ca_pem), "crl": 0, "x509_ca": len(self._ca_pem)}
 
     def get_ca_certs(self, binary_form=False):
         return []
@@ -255,7 +280,10 @@ class SSLContext:
         if getattr(sock, "_fd", -1) < 0 or getattr(sock, "_id", None) is None:
             raise OSError(107, "srt: wrap_socket needs a connected socket")
         verify = self.verify_mode != CERT_NONE
-        _srt_net.starttls(sock, server_hostname, verify)
+        roots = None
+        if verify and self._ca_pem:
+            roots = (self._default_certs, b"".join(self._ca_pem))
+        _srt_net.starttls(sock, server_hostname, verify, roots)
         return SSLSocket._create(sock, self, server_hostname)
 
     def wrap_bio(self, *args, **kwargs):
@@ -344,7 +372,40 @@ def create_default_context(purpose=Purpose.SERVER_AUTH, *, cafile=None, capath=N
         ctx = SSLContext(PROTOCOL_TLS_SERVER)
     if cafile or capath or cadata:
         ctx.load_verify_locations(cafile, capath, cadata)
+    elif ctx.verify_mode != CERT_NONE:
+        ctx.load_default_certs(purpose)
     return ctx
+
+
+def _pem_certs(data):
+    """The PEM certificate blocks in data (bytes), each as bytes."""
+    out = []
+    begin, end = b"-----BEGIN CERTIFICATE-----", b"-----END CERTIFICATE-----"
+    i = data.find(begin)
+    while i >= 0:
+        j = data.find(end, i)
+        if j < 0:
+            break
+        out.append(data[i:j + len(end)] + b"\n")
+        i = data.find(begin, j)
+    return out
+
+
+def _der_certs(data):
+    """Splits concatenated DER certificates (ASN.1 SEQUENCEs)."""
+    out = []
+    while data:
+        if len(data) < 2 or data[0] != 0x30:
+            raise SSLError(136, "[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found")
+        n, k = data[1], 2
+        if n & 0x80:
+            k = 2 + (n & 0x7F)
+            n = int.from_bytes(data[2:k], "big")
+        if k + n > len(data):
+            raise SSLError(9, "[ASN1: NOT_ENOUGH_DATA] not enough data")
+        out.append(data[:k + n])
+        data = data[k + n:]
+    return out
 
 
 def _create_unverified_context(protocol=None, *, cert_reqs=CERT_NONE, check_hostname=False,
@@ -353,6 +414,10 @@ def _create_unverified_context(protocol=None, *, cert_reqs=CERT_NONE, check_host
     ctx = SSLContext(protocol or PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = check_hostname
     ctx.verify_mode = cert_reqs
+    if cafile or capath or cadata:
+        ctx.load_verify_locations(cafile, capath, cadata)
+    elif ctx.verify_mode != CERT_NONE:
+        ctx.load_default_certs(purpose)
     return ctx
 
 
@@ -371,6 +436,8 @@ def wrap_socket(sock, keyfile=None, certfile=None, server_side=False, cert_reqs=
                 ssl_version=PROTOCOL_TLS, ca_certs=None, do_handshake_on_connect=True,
                 suppress_ragged_eofs=True, ciphers=None):
     ctx = _create_unverified_context(cert_reqs=cert_reqs)
+    if ca_certs:
+        ctx.load_verify_locations(ca_certs)
     return ctx.wrap_socket(sock, server_side=server_side)
 
 
