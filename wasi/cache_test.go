@@ -35,6 +35,8 @@ func TestPruneCache(t *testing.T) {
 	write("quickjs-prelude-cccc.bc", now, now)                 // in use
 	write("wazero-v1.12.0-amd64-linux/89abef01", now, now)     // in use
 	write("elsewhere/deeper/file", old, old)                   // not a layout srt or wazero make: left alone
+	write("notes.txt", old, old)                               // not srt's: left alone
+	write("wazero-v1.12.0-amd64-linux/sub/file", old, old)     // deeper than wazero writes: left alone
 	readRecently := "wazero-v1.12.0-amd64-linux/read-recently" // written long ago, read recently
 	write(readRecently, now, old)
 
@@ -47,7 +49,8 @@ func TestPruneCache(t *testing.T) {
 	e.Close(ctx)
 
 	gone := []string{"wazero-v0.0.1-amd64-linux", "wazero-v1.12.0-amd64-linux/4567cdef", "snapshot-aaaa-bbbb.mem", "compiled-aaaa-false"}
-	kept := []string{"quickjs-prelude-cccc.bc", "wazero-v1.12.0-amd64-linux/89abef01", "elsewhere/deeper/file", e.marker()[len(dir)+1:]}
+	kept := []string{"quickjs-prelude-cccc.bc", "wazero-v1.12.0-amd64-linux/89abef01", "elsewhere/deeper/file",
+		"notes.txt", "wazero-v1.12.0-amd64-linux/sub/file", e.marker()[len(dir)+1:]}
 	if runtime.GOOS == "linux" || runtime.GOOS == "darwin" {
 		kept = append(kept, readRecently)
 	}

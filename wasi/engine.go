@@ -148,7 +148,7 @@ func (e *Engine) hashAndAnnounce(module []byte) bool {
 		if fi, err := os.Stat(e.marker()); err == nil {
 			first = false
 			if now := time.Now(); now.Sub(fi.ModTime()) > 24*time.Hour {
-				os.Chtimes(e.marker(), now, now) // in use: keep it from pruneCache
+				os.Chtimes(e.marker(), now, now) // in use: keep it from cache.Prune
 			}
 		}
 	}

@@ -8,48 +8,58 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
 // MaxIdle is how long an entry of the cache directory may go unused before Prune removes it.
 const MaxIdle = 30 * 24 * time.Hour
 
-// Prune removes what an older srt left in the cache directory: files (wazero's compiled modules,
-// srt's markers, snapshots and bytecode) neither written nor read for MaxIdle, and directories that
-// this leaves empty. Call it after writing a new entry (a module compiled, a prelude saved): that is
-// when an older srt's entries may have become stale. Read
-// times come from the file system where it keeps them (relatime updates them about daily); where it does
-// not, an entry still in use is at worst compiled again once a month.
+// Prune removes what an older srt left in the cache directory: its entries (wazero's compiled modules in
+// wazero-* directories, srt's markers, snapshots and bytecode, and temporary files of interrupted writes)
+// that were neither written nor read for MaxIdle, and wazero-* directories that this leaves empty. Files
+// with other names are never touched, whatever directory the cache was given. Call it after writing a
+// new entry (a module compiled, a prelude saved): that is when an older srt's entries may have become
+// stale. Read times come from the file system where it keeps them (relatime updates them about daily);
+// where it does not, an entry still in use is at worst compiled again once a month.
 func Prune(dir string, now time.Time) {
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || p == dir {
-			return nil
-		}
-		if d.IsDir() {
-			if filepath.Dir(p) != dir {
-				return filepath.SkipDir // wazero's layout is one level deep; anything deeper is not ours
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	old := func(p string) bool {
+		fi, err := os.Lstat(p)
+		return err == nil && fi.Mode().IsRegular() && now.Sub(lastUse(fi)) > MaxIdle
+	}
+	for _, e := range ents {
+		name := e.Name()
+		p := filepath.Join(dir, name)
+		switch {
+		case e.IsDir() && strings.HasPrefix(name, "wazero-"):
+			files, err := os.ReadDir(p)
+			if err != nil {
+				continue
 			}
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return nil
-		}
-		if used := lastUse(fi); now.Sub(used) > MaxIdle {
+			for _, f := range files {
+				if fp := filepath.Join(p, f.Name()); old(fp) {
+					os.Remove(fp)
+				}
+			}
+			os.Remove(p) // only succeeds if empty
+		case ours(name) && old(p):
 			os.Remove(p)
 		}
-		return nil
-	})
-	if ents, err := os.ReadDir(dir); err == nil {
-		for _, e := range ents {
-			if e.IsDir() {
-				os.Remove(filepath.Join(dir, e.Name())) // only succeeds if empty
-			}
+	}
+}
+
+// ours reports whether name is one of srt's own entries of the cache directory.
+func ours(name string) bool {
+	for _, pat := range []string{"compiled-*", "snapshot-*.mem", "quickjs-prelude-*.bc", ".snapshot-*", ".prelude-*"} {
+		if ok, _ := filepath.Match(pat, name); ok {
+			return true
 		}
 	}
+	return false
 }
 
 // lastUse is the later of a file's modification and access times (modification only where the access
