@@ -175,7 +175,7 @@ type jsHost struct {
 }
 
 var (
-	esmSyntax = regexp.MustCompile(`(?m)^[ \t]*(import[ \t]*[\w{*'"]|import[ \t]*\n|export[ \t]+(default|const|let|var|function|async|class|\{|\*))`)
+	esmSyntax = regexp.MustCompile(`(?m)^[ \t]*(import[ \t]*[\w{*'"]|import[ \t]*\n|export[ \t]+(default|const|let|var|function|async|class|\{|\*))|\bimport\.meta\b`)
 	awaitWord = regexp.MustCompile(`\bawait\b`)
 	// topAwait is a top-level await at the start of a line (unindented), which CommonJS cannot hold: Node
 	// then runs the file as an ES module, and so does srt.

@@ -131,6 +131,7 @@ func TestWasmJSModules(t *testing.T) {
 		"app/esm/package.json":                 `{"type": "module"}`,
 		"app/esm/sub.js":                       "export const sub = (a, b) => a - b;\n",
 		"app/detect.js":                        "import { upper } from '@scope/str';\nconsole.log(upper('detected'));\n",
+		"app/meta.js":                          "console.log(import.meta.url.endsWith('/app/meta.js'));\n",
 		"app/missing.js":                       "require('./nope');\n",
 		"app/throws.js":                        "function boom() {\n  throw new Error('boom');\n}\nmodule.exports = boom;\n",
 		"typed/package.json":                   `{"type": "module"}`,
@@ -143,6 +144,7 @@ func TestWasmJSModules(t *testing.T) {
 		{"app/main.cjs", "  x| leftpad 5 42\ntrue true cjs extra\nOK function true true\n"},
 		{"app/main.mjs", " y| cond-esm esm 2 42 function /\ntrue true\n2 4\n"},
 		{"app/detect.js", "DETECTED\n"},
+		{"app/meta.js", "true\n"}, // import.meta alone makes a module, as in Node's detection
 		{"typed/t.js", "undefined undefined\n"},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
