@@ -81,13 +81,9 @@ func NewEngine(ctx context.Context, module []byte, cfg Config) (*Engine, error) 
 		rc = rc.WithMemoryLimitPages(uint32(pages))
 	}
 	if cfg.CacheDir != "" {
-		if err := os.MkdirAll(cfg.CacheDir, 0o700); err != nil {
-			return nil, fmt.Errorf("compilation cache: %w", err)
-		}
-		os.Chmod(cfg.CacheDir, 0o700)
-		c, err := wazero.NewCompilationCacheWithDir(cfg.CacheDir)
+		c, err := cache.Open(cfg.CacheDir)
 		if err != nil {
-			return nil, fmt.Errorf("compilation cache: %w", err)
+			return nil, err
 		}
 		e.cache = c
 		rc = rc.WithCompilationCache(c)

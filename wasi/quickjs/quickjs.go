@@ -60,6 +60,7 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/srt-sandbox/srt/runtimes/js"
+	"github.com/srt-sandbox/srt/wasi/internal/cache"
 )
 
 // ErrTimeout is wrapped by the error of a run that its context ended (deadline or cancellation); the
@@ -103,9 +104,9 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 	case cfg.CompilationCache != nil:
 		rc = rc.WithCompilationCache(cfg.CompilationCache)
 	case cfg.CacheDir != "":
-		c, err := wazero.NewCompilationCacheWithDir(cfg.CacheDir)
+		c, err := cache.Open(cfg.CacheDir)
 		if err != nil {
-			return nil, fmt.Errorf("quickjs: compilation cache: %w", err)
+			return nil, fmt.Errorf("quickjs: %w", err)
 		}
 		rt.cache = c
 		rc = rc.WithCompilationCache(c)

@@ -1,16 +1,35 @@
-// Package cache keeps srt's cache directory (compiled modules, snapshots, bytecode) from growing without
-// bound.
+// Package cache manages srt's cache directory: wazero's compiled modules, srt's snapshots and bytecode.
 //
+//	c, err := cache.Open(dir)    // a 0700 directory; c for wazero.RuntimeConfig.WithCompilationCache
 //	cache.Prune(dir, time.Now()) // after writing a new entry
 package cache
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/tetratelabs/wazero"
 )
+
+// Open creates dir if needed, makes it private to the user (0700: compiled code and snapshots are
+// never shared with other users, and guests never see it) and opens wazero's compilation cache in it.
+func Open(dir string) (wazero.CompilationCache, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("compilation cache: %w", err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("compilation cache: %w", err)
+	}
+	c, err := wazero.NewCompilationCacheWithDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("compilation cache: %w", err)
+	}
+	return c, nil
+}
 
 // MaxIdle is how long an entry of the cache directory may go unused before Prune removes it.
 const MaxIdle = 30 * 24 * time.Hour
