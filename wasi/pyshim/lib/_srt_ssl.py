@@ -435,7 +435,9 @@ def match_hostname(cert, hostname):
 def wrap_socket(sock, keyfile=None, certfile=None, server_side=False, cert_reqs=CERT_NONE,
                 ssl_version=PROTOCOL_TLS, ca_certs=None, do_handshake_on_connect=True,
                 suppress_ragged_eofs=True, ciphers=None):
-    ctx = _create_unverified_context(cert_reqs=cert_reqs)
+    ctx = SSLContext(PROTOCOL_TLS_CLIENT)  # as CPython's: only ca_certs, no default roots
+    ctx.check_hostname = False
+    ctx.verify_mode = cert_reqs
     if ca_certs:
         ctx.load_verify_locations(ca_certs)
     return ctx.wrap_socket(sock, server_side=server_side)
