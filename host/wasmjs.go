@@ -101,7 +101,9 @@ func RunWasmJS(ctx context.Context, o WasmOptions) (int, error) {
 	defer pfs.Close()
 
 	h := &jsHost{fs: pfs, dir: ws.dir, stdin: o.Stdin, dial: ws.dial, aborts: map[float64]context.CancelFunc{},
-		maxBody: maxFetchBody}
+		maxBody: maxFetchBody, parses: func(code, file string, module bool) bool {
+			return rt.Parses(ctx, code, file, module)
+		}}
 	if o.Limits.Memory > 0 && o.Limits.Memory < h.maxBody {
 		h.maxBody = o.Limits.Memory // the guest could not hold more
 	}
@@ -158,6 +160,8 @@ type jsHost struct {
 	dir   string
 	stdin io.Reader
 	dial  wasi.Dialer
+	// parses reports whether code compiles as a script or an ES module (module detection).
+	parses func(code, file string, module bool) bool
 
 	lines *bufio.Reader // the REPL's line reader
 
@@ -177,9 +181,6 @@ type jsHost struct {
 var (
 	esmSyntax = regexp.MustCompile(`(?m)^[ \t]*(import[ \t]*[\w{*'"]|import[ \t]*\n|export[ \t]+(default|const|let|var|function|async|class|\{|\*))|\bimport\.meta\b`)
 	awaitWord = regexp.MustCompile(`\bawait\b`)
-	// topAwait is a top-level await at the start of a line (unindented), which CommonJS cannot hold: Node
-	// then runs the file as an ES module, and so does srt.
-	topAwait = regexp.MustCompile(`(?m)^(?:await\b|for\s+await\b|(?:const|let|var)\s+[^=\n]+=\s*await\b)`)
 )
 
 // program interprets node-style arguments.
@@ -254,7 +255,7 @@ func cjsMain(file, src string) string {
 	if strings.HasPrefix(src, "#!") {
 		src = "//" + src[2:]
 	}
-	return "((__srt_m) => (function (exports, require, module, __filename, __dirname) {" + src +
+	return "((__srt_m) => " + cjsWrapper + src +
 		"\n}).call(__srt_m.exports, __srt_m.exports, __srt_m.require, __srt_m, __srt_m.filename, __srt_m.path))" +
 		"(globalThis[Symbol.for('srt.main')](" + string(q) + "));"
 }
@@ -270,7 +271,7 @@ func (h *jsHost) readStdin() ([]byte, error) {
 }
 
 // isESM decides a file's module system as Node does: .mjs and .cjs by extension, otherwise the "type"
-// of the nearest package.json that has one, otherwise import/export syntax.
+// of the nearest package.json that has one, otherwise by syntax (detectESM).
 func (h *jsHost) isESM(file, src string) bool {
 	switch path.Ext(file) {
 	case ".mjs":
@@ -291,8 +292,24 @@ func (h *jsHost) isESM(file, src string) bool {
 			break
 		}
 	}
-	return esmSyntax.MatchString(src) || topAwait.MatchString(src)
+	return h.detectESM(file, src)
 }
+
+// detectESM is Node's module detection for a file with no marker: CommonJS, unless the source does not
+// parse as CommonJS but does as an ES module (import or export statements, import.meta, top-level await).
+// A source that parses as neither stays CommonJS, whose error the run then reports.
+func (h *jsHost) detectESM(file, src string) bool {
+	if strings.HasPrefix(src, "#!") {
+		src = "//" + src[2:]
+	}
+	if h.parses(cjsWrapper+src+"\n})", file, false) {
+		return false
+	}
+	return h.parses(src, file, true)
+}
+
+// cjsWrapper opens the function a CommonJS file runs in (host/wasmjs_setup.js and cjsMain use the same).
+const cjsWrapper = "(function (exports, require, module, __filename, __dirname) {"
 
 // builtinExports lists the named exports of the built-in modules (for ES module imports); the setup
 // script defines the modules themselves.

@@ -132,6 +132,9 @@ func TestWasmJSModules(t *testing.T) {
 		"app/esm/sub.js":                       "export const sub = (a, b) => a - b;\n",
 		"app/detect.js":                        "import { upper } from '@scope/str';\nconsole.log(upper('detected'));\n",
 		"app/meta.js":                          "console.log(import.meta.url.endsWith('/app/meta.js'));\n",
+		"app/comment-export.js":                "/* licence */ export const v = 'esm';\nconsole.log(v, typeof require);\n",
+		"app/template.js":                      "const gen = `\nimport x from 'y'\n`;\nconsole.log(typeof require, gen.trim());\n",
+		"app/tla.js":                           "const v = await Promise.resolve(7);\nconsole.log('tla', v);\n",
 		"app/missing.js":                       "require('./nope');\n",
 		"app/throws.js":                        "function boom() {\n  throw new Error('boom');\n}\nmodule.exports = boom;\n",
 		"typed/package.json":                   `{"type": "module"}`,
@@ -144,7 +147,11 @@ func TestWasmJSModules(t *testing.T) {
 		{"app/main.cjs", "  x| leftpad 5 42\ntrue true cjs extra\nOK function true true\n"},
 		{"app/main.mjs", " y| cond-esm esm 2 42 function /\ntrue true\n2 4\n"},
 		{"app/detect.js", "DETECTED\n"},
-		{"app/meta.js", "true\n"}, // import.meta alone makes a module, as in Node's detection
+		// Node's detection: CommonJS unless the file only parses as an ES module.
+		{"app/meta.js", "true\n"},
+		{"app/comment-export.js", "esm undefined\n"},
+		{"app/template.js", "function import x from 'y'\n"},
+		{"app/tla.js", "tla 7\n"},
 		{"typed/t.js", "undefined undefined\n"},
 	} {
 		t.Run(tc.script, func(t *testing.T) {

@@ -94,12 +94,15 @@ type Runtime struct {
 	minPages uint32
 	prelude  []byte                  // the prelude's bytecode
 	cache    wazero.CompilationCache // owned (from CacheDir), closed by Close
+
+	checkMu chan struct{} // a one-slot lock for check (Parses)
+	check   *checker
 }
 
 // New compiles the engine.
 func New(ctx context.Context, cfg Config) (*Runtime, error) {
 	rc := wazero.NewRuntimeConfig().WithDebugInfoEnabled(false).WithCloseOnContextDone(cfg.EnsureTermination)
-	rt := &Runtime{}
+	rt := &Runtime{checkMu: make(chan struct{}, 1)}
 	switch {
 	case cfg.CompilationCache != nil:
 		rc = rc.WithCompilationCache(cfg.CompilationCache)

@@ -587,3 +587,39 @@ func TestPreludeCache(t *testing.T) {
 		}
 	}
 }
+
+func TestParses(t *testing.T) {
+	ctx := context.Background()
+	wrap := func(src string) string { return "(function (exports, require) {" + src + "\n})" }
+	for _, tc := range []struct {
+		code   string
+		module bool
+		want   bool
+	}{
+		{"var a = 1; console.log(a)", false, true},
+		{wrap("return module.exports"), false, true},
+		{wrap("/* c */ export const a = 1"), false, false},
+		{wrap("import x from 'y'"), false, false},
+		{wrap("console.log(import.meta.url)"), false, false},
+		{wrap("await 1"), false, false},
+		{"/* c */ export const a = 1", true, true},
+		{"import x from 'not-resolved-when-only-compiling'; x()", true, true},
+		{"import x from 'y';\nlet z = 1 +;", true, false}, // parsed in full before imports load
+		{"await Promise.resolve(1)", true, true},
+		{"console.log(import.meta.url)", true, true},
+		{"return 1", true, false},
+		{"let x = 1 +;", true, false},
+		{"let x = 1 +;", false, false},
+		{strings.Repeat("(", 200000), false, false},           // deeper than the parser's stack: a SyntaxError or a trap
+		{"var ok = 1", false, true},                           // the checker still works after that
+		{strings.Repeat(" ", maxCheckSource+1), false, false}, // too long to check
+	} {
+		if got := testRT.Parses(ctx, tc.code, "/app/x.js", tc.module); got != tc.want {
+			c := tc.code
+			if len(c) > 60 {
+				c = c[:60] + "…"
+			}
+			t.Errorf("Parses(%q, module=%v) = %v, want %v", c, tc.module, got, tc.want)
+		}
+	}
+}
