@@ -27,6 +27,8 @@ import (
 //	starttls/ID/NAME   open: the host performs a TLS handshake on connection ID (server name NAME, verified
 //	                   against the system roots or SSL_CERT_FILE); the guest keeps using ID's descriptor
 //	starttlsi/ID/NAME  the same without certificate verification (the guest asked for CERT_NONE)
+//	pair            open O_RDWR: one end of a new pair of connected sockets (in memory, for socketpair)
+//	pair/ID         open O_RDWR: the other end of pair ID (once)
 //	tlsroots/ID     open O_WRONLY, write "system\n" or "only\n" then PEM certificates, close: the roots the
 //	                next starttls on ID verifies against (the guest's cafile/cadata; "system": srt's too)
 //	error           the reason the last open above failed: "KIND\tMESSAGE"
@@ -42,6 +44,7 @@ type netState struct {
 	tls   *tls.Config
 	mu    sync.Mutex
 	conns map[uint64]*conn
+	peers map[uint64]*conn            // the other ends of pairs, by the ID of the end the guest opened first
 	pools map[[32]byte]*x509.CertPool // guest trust roots by digest of what tlsroots received
 	// rootsPending counts the bytes written to tlsroots files not closed yet.
 	rootsPending int
@@ -93,7 +96,21 @@ func (n *netState) open(rel string, flag experimentalsys.Oflag) (experimentalsys
 	case "poll":
 		return &pollFile{n: n}, 0
 	}
+	if rel == "pair" {
+		return n.pair(), 0
+	}
 	kind, addr, ok := strings.Cut(rel, "/")
+	if ok && kind == "pair" {
+		id, err := strconv.ParseUint(addr, 10, 64)
+		n.mu.Lock()
+		peer := n.peers[id]
+		delete(n.peers, id)
+		n.mu.Unlock()
+		if err != nil || peer == nil {
+			return nil, experimentalsys.EBADF
+		}
+		return peer, 0
+	}
 	if ok && (kind == "starttls" || kind == "starttlsi") {
 		return n.starttls(addr, kind == "starttls")
 	}
@@ -133,13 +150,37 @@ func (n *netState) open(rel string, flag experimentalsys.Oflag) (experimentalsys
 	if err != nil {
 		return nil, n.fail(host, port, err)
 	}
+	return n.add(c), 0
+}
+
+// add registers a connection under a new ID.
+func (n *netState) add(c net.Conn) *conn {
 	n.mu.Lock()
+	defer n.mu.Unlock()
 	n.nextID++
 	cn := &conn{n: n, c: c, id: n.nextID}
 	cn.cond = sync.NewCond(&cn.mu)
 	n.conns[cn.id] = cn
+	return cn
+}
+
+// pair makes two connected in-memory sockets and returns one; the other waits for pair/ID. Both read
+// ahead from the start, so that a write to either end returns without waiting for the guest to read.
+func (n *netState) pair() *conn {
+	a, b := net.Pipe()
+	ca, cb := n.add(a), n.add(b)
+	for _, c := range []*conn{ca, cb} {
+		c.mu.Lock()
+		c.start()
+		c.mu.Unlock()
+	}
+	n.mu.Lock()
+	if n.peers == nil {
+		n.peers = map[uint64]*conn{}
+	}
+	n.peers[ca.id] = cb
 	n.mu.Unlock()
-	return cn, 0
+	return ca
 }
 
 // starttls upgrades connection "ID/NAME" to TLS. It must happen before the guest first reads or polls.

@@ -639,6 +639,52 @@ ctx.wrap_socket(socket.create_connection(("localhost", %d)), server_hostname="lo
 	}
 }
 
+// TestWasmPythonAsyncio checks socket.socketpair (made by the host in memory) and asyncio on top of it:
+// the event loop, timers, streams to an allowed host by name (no resolver thread: WASI has none), TLS by
+// the host, and a denied host.
+func TestWasmPythonAsyncio(t *testing.T) {
+	plain := echoUpstream(t).Listener.Addr().(*net.TCPAddr).Port
+	caFile, cert := testCA(t)
+	tlsPort := tlsUpstream(t, cert)
+	settings := wasmSettings(t, []string{"localhost"}, nil, nil)
+	script := fmt.Sprintf(`
+import asyncio, select, socket, ssl
+a, b = socket.socketpair()
+a.sendall(b"ping"); print("pair", b.recv(10), select.select([a], [], [], 0)[0] == [])
+b.sendall(b"pong"); print("pair", select.select([a], [], [], 5)[0] == [a], a.recv(10))
+a.close(); print("eof", b.recv(10))
+
+async def get(port, **kw):
+    r, w = await asyncio.open_connection("localhost", port, **kw)
+    w.write(b"GET /a HTTP/1.0\r\nHost: localhost\r\n\r\n")
+    await w.drain()
+    body = (await r.read()).split(b"\r\n\r\n", 1)[1].decode()
+    w.close()
+    await w.wait_closed()
+    return body
+
+async def main():
+    print("gather", await asyncio.gather(*(asyncio.sleep(0.01 * i, result=i) for i in range(3))))
+    print("plain", await get(%d))
+    print("tls", await get(%d, ssl=ssl.create_default_context(cafile=%q)))
+    try:
+        await asyncio.open_connection("example.com", 80)
+    except OSError as e:
+        print("denied", "blocked by network allowlist" in str(e))
+    try:
+        await get(%d, ssl=True)  # the test CA is not among srt's roots
+    except ssl.SSLCertVerificationError:
+        print("tls verify failed")
+asyncio.run(main())
+`, plain, tlsPort, caFile, tlsPort)
+	r := wasmRun(t, "", []string{"SSL_CERT_FILE=" + writeFile(t, "empty.pem", "")}, "", "-s", settings, "wasm", "python", "-c", script)
+	want := "pair b'ping' True\npair True b'pong'\neof b''\ngather [0, 1, 2]\nplain GET /a \ntls TLS GET /a \n" +
+		"denied True\ntls verify failed\n"
+	if r.code != 0 || r.stdout != want {
+		t.Fatalf("exit %d\nstdout %q\nwant   %q\nstderr %q", r.code, r.stdout, want, r.stderr)
+	}
+}
+
 // TestWasmPythonRequests uses Debian's pure-Python requests and urllib3, mounted read-only.
 func TestWasmPythonRequests(t *testing.T) {
 	const dist = "/usr/lib/python3/dist-packages"

@@ -66,6 +66,29 @@ def _open(host, port):
     return fd, cid
 
 
+def _socketpair(family=None, type=None, proto=0):
+    """socket.socketpair: two connected sockets, made by the host (in memory)."""
+    import socket as socketmod
+    if family is None:
+        family = getattr(socketmod, "AF_UNIX", socketmod.AF_INET)
+    if type is None:
+        type = socketmod.SOCK_STREAM
+    fd1 = _os.open(NET + "pair", _os.O_RDWR)
+    id1 = _os.fstat(fd1).st_ino
+    try:
+        fd2 = _os.open(NET + "pair/%d" % id1, _os.O_RDWR)
+    except OSError:
+        _os.close(fd1)
+        raise
+    ends = []
+    for fd in (fd1, fd2):
+        s = socketmod.socket(family, type, proto)
+        s._fd, s._id, s._peer = fd, _os.fstat(fd).st_ino, ""
+        _fd_ids[fd] = s._id
+        ends.append(s)
+    return tuple(ends)
+
+
 def _poll(ids, timeout):
     """Returns the set of ids that are readable within timeout seconds (None: forever)."""
     global _pollfd
@@ -385,6 +408,7 @@ def install():
         return sock
 
     socketmod.create_connection = create_connection
+    socketmod.socketpair = _socketpair
     socketmod.getaddrinfo = _getaddrinfo
     socketmod.gethostbyname = lambda name: name
     socketmod.gethostbyname_ex = lambda name: (name, [], [name])
@@ -396,6 +420,68 @@ def install():
     selectors.PollSelector._selector_cls = _Poll
     selectors.DefaultSelector = selectors.PollSelector
     _sys.meta_path.insert(0, _SSLFinder())
+    _sys.meta_path.insert(0, _AsyncioFinder())
+
+
+class _AsyncioFinder:
+    """Patches asyncio's event loop as its modules load: getaddrinfo answers at once (srt's placeholder;
+    the proxy resolves) instead of in a worker thread, which WASI cannot start; and TLS connections are
+    made by the host (as for ssl.SSLContext.wrap_socket) instead of by ssl memory BIOs."""
+
+    def find_spec(self, name, path=None, target=None):
+        patch = {"asyncio.base_events": _patch_base_events,
+                 "asyncio.selector_events": _patch_selector_events}.get(name)
+        if patch is None:
+            return None
+        import importlib.machinery
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return spec
+        spec.loader = _PatchingLoader(spec.loader, patch)
+        return spec
+
+
+class _PatchingLoader:
+    def __init__(self, loader, patch):
+        self._loader, self._patch = loader, patch
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        self._patch(module)
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+
+def _patch_base_events(base_events):
+    async def getaddrinfo(self, host, port, *, family=0, type=0, proto=0, flags=0):
+        return _getaddrinfo(host, port, family, type, proto, flags)
+
+    async def getnameinfo(self, sockaddr, flags=0):
+        return (str(sockaddr[0]), str(sockaddr[1]))
+
+    base_events.BaseEventLoop.getaddrinfo = getaddrinfo
+    base_events.BaseEventLoop.getnameinfo = getnameinfo
+
+
+def _patch_selector_events(selector_events):
+    def _make_ssl_transport(self, rawsock, protocol, sslcontext, waiter=None, *, server_side=False,
+                            server_hostname=None, extra=None, server=None, **kwargs):
+        import ssl
+        if server_side:
+            raise NotImplementedError("srt: server-side TLS is not supported in the WASM sandbox")
+        if sslcontext is None:
+            sslcontext = ssl.create_default_context()
+        # The handshake happens here, in the host, before the transport exists (errors raise from
+        # create_connection as from a blocking wrap_socket).
+        tls = sslcontext.wrap_socket(rawsock, server_hostname=server_hostname)
+        extra = dict(extra or {}, sslcontext=sslcontext)
+        return self._make_socket_transport(tls, protocol, waiter, extra=extra, server=server)
+
+    selector_events.BaseSelectorEventLoop._make_ssl_transport = _make_ssl_transport
 
 
 class _SSLFinder:
