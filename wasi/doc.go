@@ -33,9 +33,9 @@
 // tcp/HOST:PORT read-write is a connection made by RunConfig.Dial (srt: through its proxies, so the name is
 // resolved by the proxy, never in the guest); starttls/ID/NAME makes the host do the TLS handshake on
 // connection ID (crypto/tls; system roots or SSL_CERT_FILE, or the roots the guest wrote to tlsroots/ID)
-// and the guest keeps a plaintext stream; poll
-// answers readiness; error explains the last failure (e.g. "denied\tconnection to h:80 blocked by network
-// allowlist"). The Python side is package wasi/pyshim.
+// and the guest keeps a plaintext stream; pair and pair/ID are the two ends of an in-memory socket pair
+// (socket.socketpair, asyncio's self-pipe); poll answers readiness; error explains the last failure (e.g.
+// "denied\tconnection to h:80 blocked by network allowlist"). The Python side is package wasi/pyshim.
 //
 // # Time
 //
