@@ -97,6 +97,9 @@ func (n *netState) open(rel string, flag experimentalsys.Oflag) (experimentalsys
 		return &pollFile{n: n}, 0
 	}
 	if rel == "pair" {
+		if n.full() {
+			return nil, experimentalsys.EIO
+		}
 		return n.pair(), 0
 	}
 	kind, addr, ok := strings.Cut(rel, "/")
@@ -146,11 +149,29 @@ func (n *netState) open(rel string, flag experimentalsys.Oflag) (experimentalsys
 			Reason: "no network for this run"}).Error())
 		return nil, experimentalsys.EACCES
 	}
+	if n.full() {
+		return nil, experimentalsys.EIO
+	}
 	c, err := n.dial(n.ctx, host, port)
 	if err != nil {
 		return nil, n.fail(host, port, err)
 	}
 	return n.add(c), 0
+}
+
+// maxConns caps the connections (and socket-pair ends) a run may have open at once: each holds a
+// goroutine and up to maxBuffered bytes of the host's memory.
+const maxConns = 256
+
+// full reports (and records as the last error) that the run has maxConns connections open.
+func (n *netState) full() bool {
+	n.mu.Lock()
+	full := len(n.conns) >= maxConns
+	n.mu.Unlock()
+	if full {
+		n.setErr("error", fmt.Sprintf("srt: too many open connections (the limit is %d)", maxConns))
+	}
+	return full
 }
 
 // add registers a connection under a new ID.

@@ -653,6 +653,15 @@ a, b = socket.socketpair()
 a.sendall(b"ping"); print("pair", b.recv(10), select.select([a], [], [], 0)[0] == [])
 b.sendall(b"pong"); print("pair", select.select([a], [], [], 5)[0] == [a], a.recv(10))
 a.close(); print("eof", b.recv(10))
+pairs = []
+try:
+    while len(pairs) < 1000:
+        pairs.append(socket.socketpair())
+except OSError as e:
+    print("limit", len(pairs) > 100, "too many open connections" in str(e))
+for x, y in pairs:
+    x.close(); y.close()
+socket.socketpair(); print("again")
 
 async def get(port, **kw):
     r, w = await asyncio.open_connection("localhost", port, **kw)
@@ -678,7 +687,8 @@ async def main():
 asyncio.run(main())
 `, plain, tlsPort, caFile, tlsPort)
 	r := wasmRun(t, "", []string{"SSL_CERT_FILE=" + writeFile(t, "empty.pem", "")}, "", "-s", settings, "wasm", "python", "-c", script)
-	want := "pair b'ping' True\npair True b'pong'\neof b''\ngather [0, 1, 2]\nplain GET /a \ntls TLS GET /a \n" +
+	want := "pair b'ping' True\npair True b'pong'\neof b''\nlimit True True\nagain\n" +
+		"gather [0, 1, 2]\nplain GET /a \ntls TLS GET /a \n" +
 		"denied True\ntls verify failed\n"
 	if r.code != 0 || r.stdout != want {
 		t.Fatalf("exit %d\nstdout %q\nwant   %q\nstderr %q", r.code, r.stdout, want, r.stderr)

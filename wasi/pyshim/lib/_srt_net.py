@@ -73,7 +73,10 @@ def _socketpair(family=None, type=None, proto=0):
         family = getattr(socketmod, "AF_UNIX", socketmod.AF_INET)
     if type is None:
         type = socketmod.SOCK_STREAM
-    fd1 = _os.open(NET + "pair", _os.O_RDWR)
+    try:
+        fd1 = _os.open(NET + "pair", _os.O_RDWR)
+    except OSError as e:
+        _raise_net(e, "socketpair")
     id1 = _os.fstat(fd1).st_ino
     try:
         fd2 = _os.open(NET + "pair/%d" % id1, _os.O_RDWR)
