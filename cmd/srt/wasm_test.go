@@ -649,6 +649,7 @@ func TestWasmPythonAsyncio(t *testing.T) {
 	settings := wasmSettings(t, []string{"localhost"}, nil, nil)
 	script := fmt.Sprintf(`
 import asyncio, select, socket, ssl
+print("host", socket.gethostname())
 a, b = socket.socketpair()
 a.sendall(b"ping"); print("pair", b.recv(10), select.select([a], [], [], 0)[0] == [])
 b.sendall(b"pong"); print("pair", select.select([a], [], [], 5)[0] == [a], a.recv(10))
@@ -687,7 +688,7 @@ async def main():
 asyncio.run(main())
 `, plain, tlsPort, caFile, tlsPort)
 	r := wasmRun(t, "", []string{"SSL_CERT_FILE=" + writeFile(t, "empty.pem", "")}, "", "-s", settings, "wasm", "python", "-c", script)
-	want := "pair b'ping' True\npair True b'pong'\neof b''\nlimit True True\nagain\n" +
+	want := "host srt-sandbox\npair b'ping' True\npair True b'pong'\neof b''\nlimit True True\nagain\n" +
 		"gather [0, 1, 2]\nplain GET /a \ntls TLS GET /a \n" +
 		"denied True\ntls verify failed\n"
 	if r.code != 0 || r.stdout != want {

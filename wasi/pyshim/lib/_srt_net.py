@@ -415,7 +415,8 @@ def install():
     socketmod.getaddrinfo = _getaddrinfo
     socketmod.gethostbyname = lambda name: name
     socketmod.gethostbyname_ex = lambda name: (name, [], [name])
-    socketmod.getfqdn = lambda name="": name or "localhost"
+    socketmod.getfqdn = lambda name="": name or "srt-sandbox"
+    socketmod.gethostname = lambda: "srt-sandbox"  # the native sandbox's hostname too; WASI has none
     socketmod.has_ipv6 = False
     select.select = _select
     select.poll = _Poll
