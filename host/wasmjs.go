@@ -4,10 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha3"
+	"crypto/sha512"
 	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"net"
@@ -332,6 +339,8 @@ var builtinExports = map[string][]string{
 	"timers":          {"setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate"},
 	"timers/promises": {"setTimeout", "setImmediate"},
 	"assert":          {"ok", "equal", "strictEqual", "deepStrictEqual", "notStrictEqual", "throws"},
+	"crypto": {"createHash", "createHmac", "getHashes", "randomBytes", "randomInt", "randomUUID",
+		"getRandomValues", "timingSafeEqual", "webcrypto", "constants"},
 }
 
 func builtinName(spec string) (string, bool) {
@@ -560,6 +569,46 @@ func exportTarget(x any, esm bool) string {
 }
 
 // jsFSError turns a PolicyFS error into a guest error with its code.
+// jsHashes are the digests of node:crypto's createHash and createHmac, by Node's names.
+var jsHashes = map[string]func() hash.Hash{
+	"md5": md5.New, "sha1": sha1.New, "sha224": sha256.New224, "sha256": sha256.New, "sha384": sha512.New384,
+	"sha512": sha512.New, "sha512-224": sha512.New512_224, "sha512-256": sha512.New512_256,
+	"sha3-224": func() hash.Hash { return sha3.New224() }, "sha3-256": func() hash.Hash { return sha3.New256() },
+	"sha3-384": func() hash.Hash { return sha3.New384() }, "sha3-512": func() hash.Hash { return sha3.New512() },
+}
+
+// jsHash is __srt_hash(algorithm, key, data): the digest of data, an HMAC if key is bytes (nil: a plain
+// hash). Only the algorithm is checked when data is nil (createHash validates it at once, as Node does).
+func jsHash(_ context.Context, args []any) (any, error) {
+	alg := strings.ToLower(argStr(args, 0))
+	var key, data []byte
+	var hmacKey, hasData bool
+	if len(args) > 1 {
+		key, hmacKey = args[1].([]byte)
+	}
+	if len(args) > 2 {
+		data, hasData = args[2].([]byte)
+	}
+	newHash := jsHashes[alg]
+	switch {
+	case newHash == nil && hmacKey:
+		return nil, &quickjs.Error{Name: "TypeError", Message: "Invalid digest: " + argStr(args, 0), Code: "ERR_CRYPTO_INVALID_DIGEST"}
+	case newHash == nil:
+		return nil, &quickjs.Error{Message: "Digest method not supported"}
+	}
+	if !hasData {
+		return nil, nil
+	}
+	var h hash.Hash
+	if hmacKey {
+		h = hmac.New(newHash, key)
+	} else {
+		h = newHash()
+	}
+	h.Write(data)
+	return h.Sum(nil), nil
+}
+
 func jsFSError(err error) error {
 	var fe *wasi.FSError
 	if errors.As(err, &fe) {
@@ -684,6 +733,7 @@ func (h *jsHost) funcs() map[string]quickjs.Func {
 		"__srt_fs":    {Call: h.fsOp},
 		"__srt_stdin": {Async: true, Call: func(ctx context.Context, _ []any) (any, error) { return h.fsOp(ctx, []any{"stdin"}) }},
 		"__srt_fetch": {Async: true, Call: h.fetch},
+		"__srt_hash":  {Call: jsHash},
 		"__srt_readline": {Async: true, Call: func(context.Context, []any) (any, error) {
 			if h.stdin == nil {
 				return nil, nil

@@ -6,8 +6,9 @@
   'use strict';
   const G = globalThis;
   const hostFS = G.__srt_fs, hostStdin = G.__srt_stdin, hostFetch = G.__srt_fetch, hostAbort = G.__srt_fetch_abort;
+  const hostHash = G.__srt_hash;
   define(G, Symbol.for('srt.readline'), G.__srt_readline);
-  for (const k of ['__srt_fs', '__srt_stdin', '__srt_fetch', '__srt_fetch_abort', '__srt_readline']) delete G[k];
+  for (const k of ['__srt_fs', '__srt_stdin', '__srt_fetch', '__srt_fetch_abort', '__srt_readline', '__srt_hash']) delete G[k];
   const util = G[Symbol.for('srt.util')], evalScript = G[Symbol.for('srt.evalScript')];
   const enc = new TextEncoder(), dec = new TextDecoder();
   function define(obj, name, value) {
@@ -44,6 +45,7 @@
         case 'utf8': case 'utf-8': return dec.decode(u);
         case 'hex': return Array.from(u, (x) => x.toString(16).padStart(2, '0')).join('');
         case 'base64': { let s = ''; for (const x of u) s += String.fromCharCode(x); return btoa(s); }
+        case 'base64url': { let s = ''; for (const x of u) s += String.fromCharCode(x); return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''); }
         case 'latin1': case 'binary': case 'ascii': { let s = ''; for (const x of u) s += String.fromCharCode(x); return s; }
         default: throw new TypeError(`Unknown encoding: ${encoding}`);
       }
@@ -360,7 +362,72 @@
     throws(fn, _e, m) { try { fn(); } catch { return; } throw new AssertionError(typeof _e === 'string' ? _e : m || 'Missing expected exception.'); },
   });
   assert.strict = assert;
+  // ---- crypto (subset): digests and HMACs computed by the host (Go), randomness from globalThis.crypto ----
+  function cryptoBytes(data, encoding, name) {
+    if (typeof data === 'string') return encodeString(data, encoding);
+    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (data instanceof ArrayBuffer) return new Uint8Array(data);
+    throw argError(`The "${name}" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received ${util.inspect(data)}`);
+  }
+  class Hash {
+    constructor(algorithm, key) {
+      if (typeof algorithm !== 'string') throw argError(`The "algorithm" argument must be of type string. Received ${util.inspect(algorithm)}`);
+      hostHash(algorithm, key); // checks the algorithm
+      this._alg = algorithm; this._key = key; this._chunks = []; this._done = false;
+    }
+    update(data, encoding) {
+      if (this._done) { const e = new Error('Digest already called'); e.code = 'ERR_CRYPTO_HASH_FINALIZED'; throw e; }
+      this._chunks.push(cryptoBytes(data, encoding, 'data').slice());
+      return this;
+    }
+    digest(encoding) {
+      if (this._done) { const e = new Error('Digest already called'); e.code = 'ERR_CRYPTO_HASH_FINALIZED'; throw e; }
+      this._done = true;
+      const out = Buffer._fromBytes(hostHash(this._alg, this._key, Buffer.concat(this._chunks)));
+      return encoding === undefined || encoding === 'buffer' ? out : out.toString(encoding);
+    }
+    copy() {
+      const h = Object.create(Object.getPrototypeOf(this));
+      return Object.assign(h, this, { _chunks: this._chunks.slice() });
+    }
+  }
+  function randomBytes(n, cb) {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`The value of "size" is out of range. Received ${n}`);
+    const b = Buffer.alloc(n);
+    for (let i = 0; i < n; i += 65536) G.crypto.getRandomValues(b.subarray(i, Math.min(n, i + 65536)));
+    if (typeof cb === 'function') { queueMicrotask(() => cb(null, b)); return undefined; }
+    return b;
+  }
+  function randomInt(min, max, cb) {
+    if (max === undefined || typeof max === 'function') { cb = max; max = min; min = 0; }
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max <= min) throw new RangeError(`The value of "max" is out of range. It must be greater than the value of "min" (${min}). Received ${max}`);
+    const range = max - min, limit = Math.floor(2 ** 48 / range) * range;
+    let x;
+    do { const b = randomBytes(6); x = b.reduce((v, c) => v * 256 + c, 0); } while (x >= limit);
+    const r = min + (x % range);
+    if (typeof cb === 'function') { queueMicrotask(() => cb(null, r)); return undefined; }
+    return r;
+  }
+  const cryptoModule = {
+    createHash: (algorithm) => new Hash(algorithm, undefined),
+    createHmac: (algorithm, key) => new Hash(algorithm, Buffer._fromBytes(cryptoBytes(key, 'utf8', 'key').slice())),
+    getHashes: () => ['md5', 'sha1', 'sha224', 'sha256', 'sha3-224', 'sha3-256', 'sha3-384', 'sha3-512', 'sha384', 'sha512', 'sha512-224', 'sha512-256'],
+    randomBytes, randomInt,
+    randomUUID: () => G.crypto.randomUUID(),
+    getRandomValues: (ta) => G.crypto.getRandomValues(ta),
+    timingSafeEqual(a, b) {
+      a = cryptoBytes(a, undefined, 'buf1'); b = cryptoBytes(b, undefined, 'buf2');
+      if (a.length !== b.length) { const e = new RangeError('Input buffers must have the same byte length'); e.code = 'ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH'; throw e; }
+      let d = 0;
+      for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
+      return d === 0;
+    },
+    webcrypto: G.crypto,
+    constants: {},
+  };
+
   const builtins = {
+    crypto: cryptoModule,
     fs, 'fs/promises': promises, path, 'path/posix': path, process: proc, buffer: { Buffer },
     events: EventEmitter, assert, 'assert/strict': assert,
     util: Object.assign({}, util, {
@@ -374,7 +441,7 @@
     },
     os: {
       EOL: '\n', tmpdir: () => proc.env.TMPDIR || '/tmp', homedir: () => proc.env.HOME || '/', platform: () => 'linux', type: () => 'Linux',
-      arch: () => 'wasm32', cpus: () => [{ model: 'wasm', speed: 0 }], hostname: () => 'srt', endianness: () => 'LE', release: () => '', totalmem: () => 0, freemem: () => 0,
+      arch: () => 'wasm32', cpus: () => [{ model: 'wasm', speed: 0 }], hostname: () => 'srt-sandbox', endianness: () => 'LE', release: () => '', totalmem: () => 0, freemem: () => 0,
     },
     timers: { setTimeout, setInterval, setImmediate, clearTimeout, clearInterval, clearImmediate },
     'timers/promises': {
