@@ -338,6 +338,73 @@
   }
   EventEmitter.EventEmitter = EventEmitter;
   EventEmitter.once = (em, ev) => new Promise((resolve) => em.once(ev, (...a) => resolve(a)));
+
+  // ---- readline (subset): the lines of process.stdin, which is read whole ----
+  class Interface extends EventEmitter {
+    constructor(input, output) {
+      super();
+      if (input && input.input !== undefined) { output = input.output; input = input.input; }
+      this.terminal = false; this.closed = false; this.line = '';
+      this._output = output; this._prompt = '> '; this._questions = []; this._lines = null; this._paused = false;
+      readAllStdin().then((b) => {
+        const text = dec.decode(b);
+        this._lines = text === '' ? [] : text.split(/\r?\n/);
+        if (this._lines.length && this._lines[this._lines.length - 1] === '') this._lines.pop();
+        this._deliver();
+      }, (e) => this.emit('error', e));
+    }
+    _deliver() {
+      while (this._lines && this._lines.length && !this.closed && !this._paused) {
+        const line = this._lines.shift();
+        const q = this._questions.shift();
+        if (q) q(line); else this.emit('line', line);
+      }
+      // The end of input closes the interface a turn later, as Node's 'end' event does (a question asked
+      // in the meantime is printed and stays unanswered, as under Node).
+      if (this._lines && !this._lines.length && !this.closed && !this._ending) {
+        this._ending = true;
+        setTimeout(() => this.close(), 0);
+      }
+    }
+    question(query, opts, cb) {
+      if (typeof opts === 'function') cb = opts;
+      if (this.closed) { const e = new Error('readline was closed'); e.code = 'ERR_USE_AFTER_CLOSE'; throw e; }
+      if (this._output && query) this._output.write(String(query));
+      this._questions.push(cb);
+      if (this._lines) queueMicrotask(() => this._deliver());
+    }
+    setPrompt(p) { this._prompt = String(p); }
+    getPrompt() { return this._prompt; }
+    prompt() { if (this._output) this._output.write(this._prompt); }
+    write() {}
+    pause() { this._paused = true; this.emit('pause'); return this; }
+    resume() { if (this._paused) { this._paused = false; this.emit('resume'); queueMicrotask(() => this._deliver()); } return this; }
+    close() { if (this.closed) return; this.closed = true; this.emit('close'); }
+    async *[Symbol.asyncIterator]() {
+      const pending = [];
+      let wake = null;
+      this.on('line', (l) => { pending.push(l); if (wake) wake(); });
+      this.on('close', () => { if (wake) wake(); });
+      for (;;) {
+        if (pending.length) { yield pending.shift(); continue; }
+        if (this.closed) return;
+        await new Promise((r) => { wake = r; });
+        wake = null;
+      }
+    }
+  }
+  const readline = { Interface, createInterface: (input, output) => new Interface(input, output) };
+  const readlinePromises = {
+    Interface,
+    createInterface(input, output) {
+      const rl = new Interface(input, output);
+      const question = rl.question.bind(rl);
+      rl.question = (query) => new Promise((resolve, reject) => {
+        try { question(query, resolve); } catch (e) { reject(e); }
+      });
+      return rl;
+    },
+  };
   function promisify(fn) {
     return (...args) => new Promise((resolve, reject) => fn(...args, (err, ...res) => (err ? reject(err) : resolve(res.length > 1 ? res : res[0]))));
   }
@@ -427,7 +494,7 @@
   };
 
   const builtins = {
-    crypto: cryptoModule,
+    crypto: cryptoModule, readline, 'readline/promises': readlinePromises,
     fs, 'fs/promises': promises, path, 'path/posix': path, process: proc, buffer: { Buffer },
     events: EventEmitter, assert, 'assert/strict': assert,
     util: Object.assign({}, util, {

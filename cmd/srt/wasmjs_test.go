@@ -111,6 +111,33 @@ func TestWasmJSStdin(t *testing.T) {
 	}
 }
 
+// TestWasmJSReadline checks the readline subset on piped input; want is what Node 20 prints for the same
+// programs and input (including a question left unanswered when input ends).
+func TestWasmJSReadline(t *testing.T) {
+	settings := wasmSettings(t, nil, nil, nil)
+	for _, tc := range []struct {
+		name, code, want string
+		wantCode         int
+	}{
+		{"line events", `const rl = require('readline').createInterface({ input: process.stdin }); let n = 0;
+rl.on('line', (l) => { n += Number(l); }); rl.on('close', () => console.log('sum', n));`, "sum 6\n", 0},
+		{"for await", `import * as readline from 'node:readline';
+const lines = []; for await (const l of readline.createInterface({ input: process.stdin })) lines.push(l);
+console.log(lines.join(','));`, "1,2,3\n", 0},
+		{"question callbacks", `const rl = require('readline').createInterface({ input: process.stdin, output: process.stdout });
+rl.question('x? ', (x) => { rl.question('y? ', (y) => { console.log('\n' + x * y); rl.close(); }); });`, "x? y? \n2\n", 0},
+		{"promises", `const rl = require('readline/promises').createInterface({ input: process.stdin, output: process.stdout });
+const a = await rl.question('a? '); const b = await rl.question('b? '); console.log('never', a, b);`, "a? b? ", 13},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := jsRun(t, "", settings, "1\n2\n3\n", nil, "-e", tc.code)
+			if r.code != tc.wantCode || r.stdout != tc.want {
+				t.Errorf("exit %d stdout %q (want %q) stderr %q", r.code, r.stdout, tc.want, r.stderr)
+			}
+		})
+	}
+}
+
 func TestWasmJSModules(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{
