@@ -339,6 +339,8 @@ var builtinExports = map[string][]string{
 	"timers":            {"setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate"},
 	"timers/promises":   {"setTimeout", "setImmediate"},
 	"assert":            {"ok", "equal", "strictEqual", "deepStrictEqual", "notStrictEqual", "throws"},
+	"http":              {"request", "get", "Agent", "globalAgent", "ClientRequest", "IncomingMessage", "STATUS_CODES", "METHODS", "createServer"},
+	"https":             {"request", "get", "Agent", "globalAgent", "ClientRequest", "IncomingMessage", "STATUS_CODES", "METHODS", "createServer"},
 	"readline":          {"Interface", "createInterface"},
 	"readline/promises": {"Interface", "createInterface"},
 	"crypto": {"createHash", "createHmac", "getHashes", "randomBytes", "randomInt", "randomUUID",

@@ -761,6 +761,155 @@
     });
   }
   define(G, 'fetch', fetch);
+
+  // ---- http/https (client subset): the request is made by the host like fetch's (srt's proxies, Go's
+  // TLS), redirects are not followed (as in Node), the response body arrives whole ----
+  const STATUS_CODES = {
+    200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 206: 'Partial Content', 301: 'Moved Permanently',
+    302: 'Found', 303: 'See Other', 304: 'Not Modified', 307: 'Temporary Redirect', 308: 'Permanent Redirect',
+    400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+    409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
+    429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway',
+    503: 'Service Unavailable', 504: 'Gateway Timeout',
+  };
+  const METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
+  class IncomingMessage extends EventEmitter {
+    constructor(r) {
+      super();
+      this.statusCode = r.status; this.statusMessage = r.statusText || STATUS_CODES[r.status] || '';
+      this.httpVersion = '1.1'; this.headers = {}; this.rawHeaders = []; this.complete = false;
+      for (const [k, v] of r.headers) { this.headers[k] = k === 'set-cookie' ? [v] : v; this.rawHeaders.push(k, v); }
+      define(this, '_body', Buffer._fromBytes(r.body || new Uint8Array(0)));
+      define(this, '_flowing', false);
+    }
+    setEncoding(e) { define(this, '_encoding', e); return this; }
+    on(ev, fn) { super.on(ev, fn); if (ev === 'data') this.resume(); return this; }
+    resume() {
+      if (!this._flowing) {
+        this._flowing = true;
+        setTimeout(() => {
+          if (this._body.length) this.emit('data', this._encoding ? this._body.toString(this._encoding) : this._body);
+          this.complete = true;
+          this.emit('end');
+          this.emit('close');
+        }, 0);
+      }
+      return this;
+    }
+    pause() { return this; }
+    pipe(dest) {
+      this.on('data', (c) => dest.write(c));
+      this.on('end', () => { if (dest !== proc.stdout && dest !== proc.stderr && typeof dest.end === 'function') dest.end(); });
+      return dest;
+    }
+    async *[Symbol.asyncIterator]() {
+      this._flowing = true;
+      if (this._body.length) yield this._encoding ? this._body.toString(this._encoding) : this._body;
+      this.complete = true;
+    }
+  }
+  function httpModule(defaultProtocol) {
+    class ClientRequest extends EventEmitter {
+      constructor(input, options, cb) {
+        super();
+        if (typeof options === 'function') { cb = options; options = undefined; }
+        let o = {};
+        if (typeof input === 'string' || input instanceof BaseURL) {
+          const u = new BaseURL(String(input));
+          o = { protocol: u.protocol, hostname: u.hostname, port: u.port, path: u.pathname + u.search };
+          if (u.username) o.auth = decodeURIComponent(u.username) + ':' + decodeURIComponent(u.password);
+          Object.assign(o, options || {});
+        } else {
+          o = Object.assign({}, input || {});
+        }
+        const protocol = o.protocol || defaultProtocol;
+        if (protocol !== defaultProtocol) {
+          const e = new TypeError(`Protocol "${protocol}" not supported. Expected "${defaultProtocol}"`);
+          e.code = 'ERR_INVALID_PROTOCOL';
+          throw e;
+        }
+        let host = o.hostname || (o.host || 'localhost').replace(/:\d+$/, '');
+        if (host.includes(':') && !host.startsWith('[')) host = '[' + host + ']';
+        const port = o.port ? ':' + o.port : '';
+        this.method = (o.method || 'GET').toUpperCase();
+        this.path = o.path || '/';
+        this.host = host;
+        define(this, '_url', `${protocol}//${host}${port}${this.path}`);
+        define(this, '_headers', {});
+        for (const [k, v] of Object.entries(o.headers || {})) this.setHeader(k, v);
+        if (o.auth && !this.getHeader('authorization')) this.setHeader('authorization', 'Basic ' + btoa(o.auth));
+        define(this, '_chunks', []);
+        define(this, '_state', 'open');
+        if (o.timeout) this.setTimeout(o.timeout);
+        if (cb) this.once('response', cb);
+      }
+      setHeader(k, v) { this._headers[String(k).toLowerCase()] = v; return this; }
+      getHeader(k) { return this._headers[String(k).toLowerCase()]; }
+      getHeaders() { return Object.assign({}, this._headers); }
+      removeHeader(k) { delete this._headers[String(k).toLowerCase()]; }
+      get headersSent() { return this._state !== 'open'; }
+      write(chunk, encoding, cb) {
+        if (typeof encoding === 'function') { cb = encoding; encoding = undefined; }
+        this._chunks.push(cryptoBytes(chunk, encoding, 'chunk').slice());
+        if (cb) queueMicrotask(cb);
+        return true;
+      }
+      end(chunk, encoding, cb) {
+        if (typeof chunk === 'function') { cb = chunk; chunk = undefined; } else if (typeof encoding === 'function') { cb = encoding; encoding = undefined; }
+        if (chunk !== undefined && chunk !== null) this.write(chunk, encoding);
+        if (cb) this.once('finish', cb);
+        if (this._state === 'open') { this._state = 'sending'; setTimeout(() => this._send(), 0); }
+        return this;
+      }
+      setTimeout(ms, cb) { define(this, '_timeoutMs', ms); if (cb) this.once('timeout', cb); return this; }
+      _send() {
+        if (this._state !== 'sending') return;
+        define(this, '_id', ++fetchId);
+        const headers = [];
+        for (const [k, v] of Object.entries(this._headers)) for (const x of Array.isArray(v) ? v : [v]) headers.push([k, String(x)]);
+        const body = this._chunks.length ? Buffer.concat(this._chunks) : null;
+        this.emit('finish');
+        let timer;
+        if (this._timeoutMs > 0) timer = setTimeout(() => this.emit('timeout'), this._timeoutMs);
+        hostFetch(this._url, this.method, headers, body, this._id, 'manual').then((r) => {
+          clearTimeout(timer);
+          if (this._state !== 'sending') return;
+          this._state = 'done';
+          const res = new IncomingMessage(r);
+          define(this, 'res', res);
+          if (!this.emit('response', res)) res.resume(); // nobody reads it: dump it, as Node does
+        }, (e) => {
+          clearTimeout(timer);
+          if (this._state !== 'sending') return;
+          this._state = 'done';
+          const err = new Error(String(e.message).replace(/^fetch failed: /, ''));
+          err.code = /blocked by network allowlist/.test(e.message) ? 'ECONNREFUSED' : 'ECONNRESET';
+          this.emit('error', err);
+          this.emit('close');
+        });
+      }
+      destroy(err) {
+        if (this._state === 'destroyed') return this;
+        const was = this._state;
+        this._state = 'destroyed';
+        if (this._id) hostAbort(this._id);
+        if (err) this.emit('error', err);
+        else if (was === 'sending') { const e = new Error('socket hang up'); e.code = 'ECONNRESET'; this.emit('error', e); }
+        this.emit('close');
+        return this;
+      }
+      abort() { this.destroy(); }
+    }
+    const request = (input, options, cb) => new ClientRequest(input, options, cb);
+    const get = (input, options, cb) => request(input, options, cb).end();
+    class Agent { constructor(o) { this.options = o || {}; } destroy() {} }
+    return {
+      request, get, Agent, globalAgent: new Agent(), ClientRequest, IncomingMessage, STATUS_CODES, METHODS,
+      createServer() { const e = new Error('srt: servers are not available in the WASM sandbox'); e.code = 'ERR_SRT_UNSUPPORTED'; throw e; },
+    };
+  }
+  builtins.http = httpModule('http:');
+  builtins.https = httpModule('https:');
   define(G, 'Headers', Headers);
   define(G, 'Request', Request);
   define(G, 'Response', Response);

@@ -425,6 +425,39 @@ console.log(ok.status);
 	}
 }
 
+// TestWasmJSHTTPModule checks the http/https client subset: the same host path as fetch (srt's proxies,
+// Go's TLS), Node's callback and event shapes, no redirect following, denials as request errors.
+func TestWasmJSHTTPModule(t *testing.T) {
+	port := jsonEcho(t).Listener.Addr().(*net.TCPAddr).Port
+	caFile, cert := testCA(t)
+	tlsPort := tlsUpstream(t, cert)
+	settings := wasmSettings(t, []string{"localhost"}, nil, nil)
+	script := fmt.Sprintf(`
+const http = require('http'), https = require('node:https');
+const body = (res) => new Promise((resolve) => { let s = ''; res.setEncoding('utf8'); res.on('data', (c) => s += c); res.on('end', () => resolve(s)); });
+await new Promise((done) => http.get('http://localhost:%d/get', { headers: { 'X-Test': 'h1' } }, async (res) => {
+  console.log('get', res.statusCode, res.headers['x-reply'], JSON.parse(await body(res)).x); done();
+}));
+await new Promise((done) => {
+  const req = http.request({ hostname: 'localhost', port: %d, path: '/post', method: 'POST', headers: { 'Content-Type': 'text/plain' } }, async (res) => {
+    const j = JSON.parse(await body(res)); console.log('post', j.method, j.ct, j.body); done();
+  });
+  req.write('a'); req.write(Buffer.from('b')); req.end('c');
+});
+await new Promise((done) => http.get('http://localhost:%d/redirect', (res) => { console.log('redirect', res.statusCode, res.headers.location); res.resume(); res.on('end', done); }));
+await new Promise((done) => https.get('https://localhost:%d/s', async (res) => { console.log('https', res.statusCode, await body(res)); done(); }));
+await new Promise((done) => http.get('http://example.com/', () => console.log('allowed?!')).on('error', (e) => { console.log('denied', e.code, /blocked by network allowlist/.test(e.message)); done(); }));
+try { http.get('https://localhost/'); } catch (e) { console.log(e.code); }
+try { http.createServer(); } catch (e) { console.log(e.code); }
+`, port, port, port, tlsPort)
+	r := jsRun(t, "", settings, "", []string{"SSL_CERT_FILE=" + caFile}, "-e", script)
+	want := "get 200 yes h1\npost POST text/plain abc\nredirect 302 /final\nhttps 200 TLS GET /s \n" +
+		"denied ECONNREFUSED true\nERR_INVALID_PROTOCOL\nERR_SRT_UNSUPPORTED\n"
+	if r.code != 0 || r.stdout != want {
+		t.Fatalf("exit %d\nstdout %q\nwant   %q\nstderr %q", r.code, r.stdout, want, r.stderr)
+	}
+}
+
 func TestWasmJSHTTPS(t *testing.T) {
 	caFile, cert := testCA(t)
 	port := tlsUpstream(t, cert)

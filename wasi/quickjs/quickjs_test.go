@@ -411,6 +411,19 @@ func TestHostFuncs(t *testing.T) {
 	if r.err != nil || r.code != 0 || r.stdout != want {
 		t.Fatalf("got %+v\nwant %q", r, want)
 	}
+	// Host functions re-enter the engine (converting an object argument calls back into it): that also
+	// works from callbacks the event loop calls, such as timers and event listeners, at any depth. (This
+	// once crashed the whole process: the re-entered wazero function's call stack was overwritten.)
+	r = runJS(t, RunOptions{Funcs: funcs, Code: `
+		setTimeout(() => {
+			console.log(JSON.stringify(__echo({ a: [1] })));
+			setTimeout(() => __slow(JSON.stringify(__echo({ b: 2 }))).then((v) => console.log(v)), 0);
+		}, 0);
+		[3].forEach((x) => setTimeout(() => console.log(JSON.stringify(__echo([x, { c: [__echo(x)] }]))), 1));`})
+	want = `{"args":[{"a":[1]}]}` + "\n" + `{"args":[[3,{"c":[{"args":[3]}]}]]}` + "\n" + `slow {"args":[{"b":2}]}` + "\n"
+	if r.err != nil || r.code != 0 || r.stdout != want {
+		t.Fatalf("host functions called from timers: got %+v\nwant %q", r, want)
+	}
 	// An outstanding async call does not hold up process.exit, and its context ends with the run.
 	start := time.Now()
 	r = runJS(t, RunOptions{Funcs: funcs, Code: `__slow('x').then(() => console.log('no')); process.exit(2)`})

@@ -46,9 +46,20 @@ type CallError struct {
 func (e *CallError) Error() string { return fmt.Sprintf("quickjs: %s: %v", e.Func, e.Err) }
 func (e *CallError) Unwrap() error { return e.Err }
 
+// fn is an export of the engine. Any export may be re-entered: the guest calls a host function, which
+// calls back into the guest (a timer callback runs through qjs_call and passes an object to a host
+// function, whose conversion calls qjs_call again; a CommonJS wrapper evaluates inside an evaluation).
+// wazero's api.Function must not be re-entered (its call stack would be overwritten), so each nesting
+// level calls the export through an api.Function of its own.
 type fn struct {
 	name string
 	f    api.Function
+	*nesting
+}
+
+type nesting struct {
+	depth  int            // calls of this export running
+	nested []api.Function // for nesting levels 1, 2, …
 }
 
 // VM is one instantiated engine. It is not safe for concurrent use: all calls happen on the goroutine that
@@ -59,9 +70,6 @@ type VM struct {
 	mem api.Memory
 
 	scratch uint32 // 16 bytes of guest memory for out-parameters
-
-	evalDepth  int  // Evals running (nested ones come from host functions)
-	nestedEval []fn // qjs_eval for nesting levels 1, 2, …
 
 	malloc, free, freeValue, dupValue, eval, call, callConstructor,
 	newString, newNumber, newObject, newArray, getUndefined, getNull, getTrue, getFalse,
@@ -115,7 +123,7 @@ func New(ctx context.Context, mod api.Module) (*VM, error) {
 		if f == nil {
 			return nil, fmt.Errorf("quickjs: module does not export %s", name)
 		}
-		*p = fn{name: name, f: f}
+		*p = fn{name: name, f: f, nesting: &nesting{}}
 	}
 	initFn := mod.ExportedFunction("qjs_init")
 	if initFn == nil {
@@ -136,7 +144,16 @@ func New(ctx context.Context, mod api.Module) (*VM, error) {
 }
 
 func (v *VM) c(f fn, args ...uint64) uint64 {
-	res, err := f.f.Call(v.ctx, args...)
+	call := f.f
+	if d := f.depth; d > 0 {
+		for len(f.nested) < d {
+			f.nested = append(f.nested, v.mod.ExportedFunction(f.name))
+		}
+		call = f.nested[d-1]
+	}
+	f.depth++
+	res, err := call.Call(v.ctx, args...)
+	f.depth--
 	if err != nil {
 		panic(&CallError{Func: f.name, Err: err})
 	}
@@ -214,24 +231,12 @@ func (v *VM) u32(p uint32) uint32 {
 	return x
 }
 
-// Eval evaluates code (see the Eval* flags). The result may be an exception marker (IsException).
-//
-// Eval may be called from a host function while an outer Eval is running (a nested evaluation, as for a
-// CommonJS module wrapper): wazero's api.Function must not be re-entered, so each nesting level calls
-// qjs_eval through an api.Function of its own.
+// Eval evaluates code (see the Eval* flags). The result may be an exception marker (IsException). It may
+// be called from a host function while an outer Eval is running (as for a CommonJS module wrapper).
 func (v *VM) Eval(code, filename string, flags int) Value {
-	f := v.eval
-	if d := v.evalDepth; d > 0 {
-		for len(v.nestedEval) < d {
-			v.nestedEval = append(v.nestedEval, fn{name: v.eval.name, f: v.mod.ExportedFunction(v.eval.name)})
-		}
-		f = v.nestedEval[d-1]
-	}
-	v.evalDepth++
-	defer func() { v.evalDepth-- }()
 	cp := v.writeBytes([]byte(code))
 	fp := v.CString(filename)
-	r := v.cv(f, uint64(cp), uint64(len(code)), uint64(fp), uint64(flags))
+	r := v.cv(v.eval, uint64(cp), uint64(len(code)), uint64(fp), uint64(flags))
 	v.MallocFree(cp)
 	v.MallocFree(fp)
 	return r
