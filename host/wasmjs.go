@@ -323,7 +323,8 @@ const cjsWrapper = "(function (exports, require, module, __filename, __dirname) 
 var builtinExports = map[string][]string{
 	"fs": {"readFileSync", "writeFileSync", "appendFileSync", "readdirSync", "statSync", "lstatSync", "mkdirSync",
 		"rmSync", "rmdirSync", "unlinkSync", "renameSync", "existsSync", "readFile", "writeFile", "appendFile",
-		"readdir", "stat", "lstat", "mkdir", "rm", "rmdir", "unlink", "rename", "exists", "promises", "constants"},
+		"readdir", "stat", "lstat", "mkdir", "rm", "rmdir", "unlink", "rename", "exists", "promises", "constants",
+		"createReadStream", "createWriteStream", "ReadStream", "WriteStream"},
 	"fs/promises": {"readFile", "writeFile", "appendFile", "readdir", "stat", "lstat", "mkdir", "rm", "rmdir",
 		"unlink", "rename", "access"},
 	"path": {"sep", "delimiter", "join", "resolve", "normalize", "dirname", "basename", "extname", "relative",

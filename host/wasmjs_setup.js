@@ -339,14 +339,132 @@
   EventEmitter.EventEmitter = EventEmitter;
   EventEmitter.once = (em, ev) => new Promise((resolve) => em.once(ev, (...a) => resolve(a)));
 
-  // ---- readline (subset): the lines of process.stdin, which is read whole ----
+  // ---- fs streams (subset): a ReadStream reads its file whole when it starts flowing; a WriteStream
+  // creates (or truncates) its file at once and appends each write, through the same policy as fs ----
+  class ReadStream extends EventEmitter {
+    constructor(p, o) {
+      super();
+      if (typeof o === 'string') o = { encoding: o };
+      o = o || {};
+      this.path = p; this.bytesRead = 0; this.readable = true; this.destroyed = false;
+      define(this, '_abs', toPath(p)); define(this, '_enc', o.encoding); define(this, '_hwm', o.highWaterMark || 65536);
+      define(this, '_range', [o.start || 0, o.end]); define(this, '_flowing', false); define(this, '_data', null);
+      // Node opens the file at once: a missing or denied file is an 'error' even before anyone reads.
+      setTimeout(() => this._content().then(() => {
+        if (!this.destroyed) { this.emit('open', 3); this.emit('ready'); }
+      }, (e) => this._fail(e)), 0);
+    }
+    _fail(e) { if (!this.destroyed) { this.destroyed = true; this.emit('error', e); this.emit('close'); } }
+    _content() {
+      if (!this._data) {
+        this._data = new Promise((resolve, reject) => {
+          try {
+            const b = fsCall('read', this._abs), [start, end] = this._range;
+            resolve(b.subarray(start, end === undefined ? b.length : Math.min(b.length, end + 1)));
+          } catch (e) { reject(e); }
+        });
+      }
+      return this._data;
+    }
+    _chunks(b) {
+      if (this._enc && this._enc !== 'buffer') {
+        const text = Buffer._fromBytes(b).toString(this._enc), out = [];
+        for (let i = 0; i < text.length; i += this._hwm) out.push(text.slice(i, i + this._hwm));
+        return out;
+      }
+      const out = [];
+      for (let i = 0; i < b.length; i += this._hwm) out.push(Buffer._fromBytes(b.subarray(i, i + this._hwm)));
+      return out;
+    }
+    setEncoding(e) { this._enc = e; return this; }
+    on(ev, fn) { super.on(ev, fn); if (ev === 'data') this.resume(); return this; }
+    pause() { return this; }
+    resume() {
+      if (this._flowing) return this;
+      this._flowing = true;
+      this._content().then((b) => setTimeout(() => {
+        for (const c of this._chunks(b)) { if (this.destroyed) return; this.bytesRead += typeof c === 'string' ? c.length : c.byteLength; this.emit('data', c); }
+        if (this.destroyed) return;
+        this.readable = false; this.emit('end'); this.emit('close');
+      }, 0), (e) => this._fail(e));
+      return this;
+    }
+    pipe(dest) {
+      this.on('data', (c) => dest.write(c));
+      this.on('end', () => { if (dest !== proc.stdout && dest !== proc.stderr && typeof dest.end === 'function') dest.end(); });
+      return dest;
+    }
+    async *[Symbol.asyncIterator]() {
+      this._flowing = true;
+      for (const c of this._chunks(await this._content())) yield c;
+      this.readable = false;
+    }
+    destroy(err) { if (!this.destroyed) { this.destroyed = true; if (err) this.emit('error', err); this.emit('close'); } return this; }
+    close(cb) { this.destroy(); if (cb) setTimeout(cb, 0); }
+  }
+  class WriteStream extends EventEmitter {
+    constructor(p, o) {
+      super();
+      if (typeof o === 'string') o = { encoding: o };
+      o = o || {};
+      this.path = p; this.bytesWritten = 0; this.writable = true; this.destroyed = false;
+      define(this, '_abs', toPath(p)); define(this, '_enc', o.encoding || 'utf8'); define(this, '_err', null); define(this, '_ended', false);
+      try { fsCall(o.flags && o.flags[0] === 'a' ? 'append' : 'write', this._abs, new Uint8Array(0)); } catch (e) { this._err = e; }
+      setTimeout(() => {
+        if (this._err) { this.destroyed = true; this.emit('error', this._err); this.emit('close'); } else { this.emit('open', 4); this.emit('ready'); }
+      }, 0);
+    }
+    write(chunk, encoding, cb) {
+      if (typeof encoding === 'function') { cb = encoding; encoding = undefined; }
+      if (this._ended) {
+        const e = new Error('write after end'); e.code = 'ERR_STREAM_WRITE_AFTER_END';
+        setTimeout(() => { this.emit('error', e); if (cb) cb(e); }, 0);
+        return false;
+      }
+      if (!this._err) {
+        try { const b = toBytes(chunk, encoding || this._enc); fsCall('append', this._abs, b); this.bytesWritten += b.length; }
+        catch (e) { this._err = e; setTimeout(() => { this.destroyed = true; this.emit('error', e); this.emit('close'); }, 0); }
+      }
+      if (cb) { const err = this._err; setTimeout(() => cb(err), 0); }
+      return true;
+    }
+    end(chunk, encoding, cb) {
+      if (typeof chunk === 'function') { cb = chunk; chunk = undefined; } else if (typeof encoding === 'function') { cb = encoding; encoding = undefined; }
+      if (chunk !== undefined && chunk !== null) this.write(chunk, encoding);
+      if (this._ended) return this;
+      this._ended = true; this.writable = false;
+      setTimeout(() => { if (!this._err) { this.emit('finish'); this.emit('close'); } if (cb) cb(this._err || undefined); }, 0);
+      return this;
+    }
+    destroy(err) { if (!this.destroyed) { this.destroyed = true; this._ended = true; if (err) this.emit('error', err); this.emit('close'); } return this; }
+    close(cb) { this.end(cb); }
+  }
+  fs.ReadStream = ReadStream; fs.WriteStream = WriteStream;
+  fs.createReadStream = (p, o) => new ReadStream(p, o);
+  fs.createWriteStream = (p, o) => new WriteStream(p, o);
+
+  // readAllInput collects a readable's data: process.stdin (read whole by the host), a ReadStream, or any
+  // emitter of 'data' and 'end'.
+  function readAllInput(input) {
+    if (!input || input === proc.stdin) return readAllStdin();
+    if (input instanceof ReadStream) return input._content();
+    return new Promise((resolve, reject) => {
+      const chunks = [];
+      input.on('data', (c) => chunks.push(typeof c === 'string' ? enc.encode(c) : c));
+      input.on('end', () => resolve(Buffer.concat(chunks)));
+      input.on('error', reject);
+      if (typeof input.resume === 'function') input.resume();
+    });
+  }
+
+  // ---- readline (subset): the lines of its input (process.stdin or a stream), read whole ----
   class Interface extends EventEmitter {
     constructor(input, output) {
       super();
       if (input && input.input !== undefined) { output = input.output; input = input.input; }
       this.terminal = false; this.closed = false; this.line = '';
       this._output = output; this._prompt = '> '; this._questions = []; this._lines = null; this._paused = false;
-      readAllStdin().then((b) => {
+      readAllInput(input).then((b) => {
         const text = dec.decode(b);
         this._lines = text === '' ? [] : text.split(/\r?\n/);
         if (this._lines.length && this._lines[this._lines.length - 1] === '') this._lines.pop();

@@ -245,6 +245,45 @@ a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a 47DEQpj8HBSa-_T
 	}
 }
 
+// TestWasmJSStreams checks fs.createReadStream/createWriteStream and readline over a file (want: what
+// Node 20 prints for the same script), with writes outside allowWrite failing as 'error' events.
+func TestWasmJSStreams(t *testing.T) {
+	dir := resolved(t, t.TempDir())
+	writeTree(t, dir, map[string]string{
+		"w/in.txt": "alpha\nbeta\ngamma\n",
+		"st.js": `const fs = require('fs'), readline = require('readline');
+(async () => {
+  const lines = [];
+  for await (const l of readline.createInterface({ input: fs.createReadStream('w/in.txt'), crlfDelay: Infinity })) lines.push(l);
+  console.log('lines', lines.join(','));
+  const out = fs.createWriteStream('w/out.txt');
+  out.write('x=1\n'); out.write(Buffer.from('y=2\n'));
+  out.end('z=3\n', () => {
+    console.log('written', JSON.stringify(fs.readFileSync('w/out.txt', 'utf8')), out.bytesWritten);
+    let s = '';
+    fs.createReadStream('w/out.txt', { encoding: 'utf8', start: 4 }).on('data', (c) => s += c).on('end', () => {
+      console.log('read', JSON.stringify(s));
+      fs.createReadStream('w/in.txt').pipe(fs.createWriteStream('w/copy.txt')).on('finish', () => {
+        console.log('copy', fs.readFileSync('w/copy.txt', 'utf8') === fs.readFileSync('w/in.txt', 'utf8'));
+        fs.createReadStream('w/missing').on('error', (e) => console.log('missing', e.code));
+        fs.createWriteStream('outside.txt').on('error', (e) => console.log('outside', e.code));
+      });
+    });
+  });
+})();
+`,
+	})
+	settings := wasmSettings(t, nil, nil, []string{"w"})
+	r := jsRun(t, dir, settings, "", nil, "st.js")
+	want := "lines alpha,beta,gamma\nwritten \"x=1\\ny=2\\nz=3\\n\" 12\nread \"y=2\\nz=3\\n\"\ncopy true\nmissing ENOENT\noutside EROFS\n"
+	if r.code != 0 || r.stdout != want {
+		t.Fatalf("exit %d\nstdout %q\nwant   %q\nstderr %q", r.code, r.stdout, want, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "outside.txt")); !os.IsNotExist(err) {
+		t.Errorf("outside.txt was created (%v)", err)
+	}
+}
+
 func TestWasmJSFS(t *testing.T) {
 	dir := resolved(t, t.TempDir())
 	writeTree(t, dir, map[string]string{

@@ -9,6 +9,15 @@ const cache = process.argv[2];
   await attempt('write new file at ROOT', () => fs.writeFileSync(ROOT + '/new.txt', 'pwned'));
   await attempt('write /etc', () => fs.writeFileSync('/etc/srt-escape', 'pwned'));
   await attempt('mkdir at ROOT', () => fs.mkdirSync('newdir'));
+  const viaStream = (p, flags) => new Promise((resolve, reject) => {
+    const w = fs.createWriteStream(p, { flags });
+    w.on('error', reject);
+    w.end('pwned', (err) => (err ? reject(err) : resolve(fs.readFileSync(p, 'utf8'))));
+  });
+  await attempt('write stream ro.txt', () => viaStream('ro.txt', 'w'));
+  await attempt('append stream to ro.txt', () => viaStream('ro.txt', 'a'));
+  await attempt('write stream .git/hooks/pre-commit', () => viaStream('w/.git/hooks/pre-commit', 'w'));
+  await attempt('write stream .git/config', () => viaStream('w/.git/config', 'a'));
   await attempt('rm ro.txt', () => fs.rmSync('ro.txt'));
   await attempt('rm -r secret', () => fs.rmSync('secret', { recursive: true }));
   await attempt('create w/.git/hooks/post-checkout', () => fs.writeFileSync('w/.git/hooks/post-checkout', '#!/bin/sh\necho pwned\n'));
