@@ -684,6 +684,7 @@
       text = 'Uncaught exception';
     }
     try { hostWrite(2, `${text}\n`); } catch { }
+    if (!isOOM(err)) exitCode = 1, emitExit();
     hostExit(isOOM(err) ? -137 : 1);
   }
   function unhandled(reason) {
@@ -699,6 +700,7 @@
       text = 'Unhandled promise rejection';
     }
     try { hostWrite(2, `${text}\n`); } catch { }
+    if (!isOOM(reason)) exitCode = 1, emitExit();
     hostExit(isOOM(reason) ? -137 : 1);
   }
   function makeError(name, message, code) {
@@ -1215,14 +1217,26 @@
 
   // ---- process ----
 
+  // process events: 'exit' listeners run once, with the exit code, when the program ends (the event loop
+  // is empty, process.exit, or an uncaught error); other events are kept for emit() but never raised here.
+  const processListeners = new Map();
+  let exiting = false;
+  function emitExit() {
+    if (exiting) return;
+    exiting = true;
+    for (const fn of (processListeners.get('exit') || []).slice()) {
+      try { fn.call(processObj, exitCode); } catch (e) { try { hostWrite(2, `${inspect(e)}\n`); } catch { } exitCode = 7; }
+    }
+  }
   const processObj = {
     argv: config.argv.slice(),
     env: Object.assign({}, config.env),
-    platform: 'wasi',
+    platform: 'linux',
     version: 'v20.0.0',
-    versions: { quickjs: 'quickjs-ng' },
+    versions: { node: '20.0.0', quickjs: 'quickjs-ng' },
     exit(code) {
       if (code !== undefined) processObj.exitCode = code;
+      emitExit();
       hostExit(Number(exitCode) | 0);
     },
     nextTick(cb, ...args) {
@@ -1242,11 +1256,16 @@
     stdout: { write(data, enc, cb) { hostWrite(1, typeof data === 'string' ? data : data instanceof Uint8Array ? data : `${data}`); if (typeof enc === 'function') enc(); else if (typeof cb === 'function') cb(); return true; }, isTTY: false },
     stderr: { write(data, enc, cb) { hostWrite(2, typeof data === 'string' ? data : data instanceof Uint8Array ? data : `${data}`); if (typeof enc === 'function') enc(); else if (typeof cb === 'function') cb(); return true; }, isTTY: false },
     cwd() { return '/'; },
-    on() { return processObj; },
-    once() { return processObj; },
-    off() { return processObj; },
+    on(ev, fn) { const l = processListeners.get(ev) || []; l.push(fn); processListeners.set(ev, l); return processObj; },
+    once(ev, fn) { const w = function (...a) { processObj.off(ev, w); return fn.apply(this, a); }; w.listener = fn; return processObj.on(ev, w); },
+    off(ev, fn) { const l = processListeners.get(ev); if (l) { const i = l.findIndex((f) => f === fn || f.listener === fn); if (i >= 0) l.splice(i, 1); } return processObj; },
+    emit(ev, ...args) { const l = processListeners.get(ev); if (!l || !l.length) return false; for (const fn of l.slice()) fn.apply(processObj, args); return true; },
+    listeners(ev) { return (processListeners.get(ev) || []).map((f) => f.listener || f); },
+    listenerCount(ev) { return (processListeners.get(ev) || []).length; },
     emitWarning(w) { hostWrite(2, `Warning: ${w instanceof Error ? w.message : w}\n`); },
   };
+  processObj.addListener = processObj.on;
+  processObj.removeListener = processObj.off;
   Object.defineProperty(processObj, 'exitCode', {
     get() { return exitCode === 0 ? undefined : exitCode; },
     set(v) { exitCode = v === undefined || v === null ? 0 : Number(v) | 0; },
@@ -1290,7 +1309,7 @@
     makeError,
     toJSON(v) { return JSONStringify(v); },
     fromJSON(s) { return JSONParse(s); },
-    exitCode() { return exitCode; },
+    exitCode() { emitExit(); return exitCode; },
     inspect,
   };
 })

@@ -636,3 +636,25 @@ func TestParses(t *testing.T) {
 		}
 	}
 }
+
+// TestProcessExitEvent: 'exit' listeners run once with the exit code, for every way a program ends (the
+// outputs are Node 20's for the same programs).
+func TestProcessExitEvent(t *testing.T) {
+	for _, tc := range []struct {
+		name, code, stdout string
+		exit               int
+	}{
+		{"end of the event loop", `process.on('exit', (c) => console.log('exit', c, process.exitCode)); process.once('exit', () => console.log('once'));
+			setTimeout(() => { process.exitCode = 3 }, 1)`, "exit 3 3\nonce\n", 3},
+		{"process.exit", `process.on('exit', (c) => { console.log('bye', c); process.exit(9) }); process.exit(4); console.log('never')`, "bye 4\n", 9},
+		{"uncaught error", `process.on('exit', (c) => console.log('bye', c)); null.x`, "bye 1\n", 1},
+		{"removed listener", `const f = () => console.log('no'); process.on('exit', f); process.off('exit', f); console.log(process.listenerCount('exit'))`, "0\n", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runJS(t, RunOptions{Code: tc.code})
+			if r.err != nil || r.code != tc.exit || r.stdout != tc.stdout {
+				t.Errorf("got %+v, want exit %d stdout %q", r, tc.exit, tc.stdout)
+			}
+		})
+	}
+}
