@@ -675,7 +675,25 @@
   function isOOM(err) {
     return err instanceof InternalError && err.message === 'out of memory';
   }
+  // listen runs the process's listeners for ev ('uncaughtException', 'unhandledRejection'); true if there
+  // were any and none threw (the program goes on, as in Node). A throwing listener's error replaces err.
+  function listen(ev, args) {
+    const l = processListeners.get(ev);
+    if (exiting || !l || !l.length) return [false];
+    try {
+      for (const fn of l.slice()) fn.apply(processObj, args);
+      return [true];
+    } catch (e) {
+      return [false, e];
+    }
+  }
   function fatal(err) {
+    let code = 1;
+    if (!isOOM(err)) {
+      const [handled, thrown] = listen('uncaughtException', [err, 'uncaughtException']);
+      if (handled) return true;
+      if (thrown !== undefined) err = thrown, code = 7; // Node's code for a throwing handler
+    }
     let text;
     try {
       if (err instanceof Error) text = inspect(err);
@@ -684,10 +702,15 @@
       text = 'Uncaught exception';
     }
     try { hostWrite(2, `${text}\n`); } catch { }
-    if (!isOOM(err)) exitCode = 1, emitExit();
-    hostExit(isOOM(err) ? -137 : 1);
+    if (!isOOM(err)) exitCode = code, emitExit();
+    hostExit(isOOM(err) ? -137 : code);
   }
-  function unhandled(reason) {
+  function unhandled(reason, promise) {
+    if (!isOOM(reason)) {
+      const [handled, thrown] = listen('unhandledRejection', [reason, promise]);
+      if (handled) return true;
+      if (thrown !== undefined) reason = thrown;
+    }
     let text;
     try {
       if (reason instanceof Error) text = inspect(reason);
@@ -1218,7 +1241,8 @@
   // ---- process ----
 
   // process events: 'exit' listeners run once, with the exit code, when the program ends (the event loop
-  // is empty, process.exit, or an uncaught error); other events are kept for emit() but never raised here.
+  // is empty, process.exit, or an uncaught error); 'uncaughtException' and 'unhandledRejection' listeners
+  // replace the report and exit (fatal, unhandled); other events are only raised by emit().
   const processListeners = new Map();
   let exiting = false;
   function emitExit() {

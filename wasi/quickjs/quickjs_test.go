@@ -637,9 +637,10 @@ func TestParses(t *testing.T) {
 	}
 }
 
-// TestProcessExitEvent: 'exit' listeners run once with the exit code, for every way a program ends (the
-// outputs are Node 20's for the same programs).
-func TestProcessExitEvent(t *testing.T) {
+// TestProcessEvents: 'exit' listeners run once with the exit code, for every way a program ends, and
+// 'uncaughtException'/'unhandledRejection' listeners replace the report and exit (the outputs and codes are
+// Node 20's for the same programs).
+func TestProcessEvents(t *testing.T) {
 	for _, tc := range []struct {
 		name, code, stdout string
 		exit               int
@@ -648,6 +649,13 @@ func TestProcessExitEvent(t *testing.T) {
 			setTimeout(() => { process.exitCode = 3 }, 1)`, "exit 3 3\nonce\n", 3},
 		{"process.exit", `process.on('exit', (c) => { console.log('bye', c); process.exit(9) }); process.exit(4); console.log('never')`, "bye 4\n", 9},
 		{"uncaught error", `process.on('exit', (c) => console.log('bye', c)); null.x`, "bye 1\n", 1},
+		{"uncaughtException and unhandledRejection listeners", `process.on('uncaughtException', (e, o) => console.log('caught', e.message, o));
+			process.on('unhandledRejection', (r) => console.log('rejected', r instanceof Error ? r.message : r));
+			process.on('exit', (c) => console.log('exit', c));
+			setTimeout(() => { throw new Error('in timer') }, 1); setTimeout(() => console.log('loop goes on'), 5);
+			Promise.reject(new Error('nobody catches')); Promise.reject('plain'); throw new Error('top level')`,
+			"caught top level uncaughtException\nrejected nobody catches\nrejected plain\ncaught in timer uncaughtException\nloop goes on\nexit 0\n", 0},
+		{"throwing uncaughtException listener", `process.on('uncaughtException', () => { throw new Error('listener broke') }); throw new Error('x')`, "", 7},
 		{"removed listener", `const f = () => console.log('no'); process.on('exit', f); process.off('exit', f); console.log(process.listenerCount('exit'))`, "0\n", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

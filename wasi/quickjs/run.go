@@ -411,12 +411,17 @@ func (r *run) drain(mainPromise vm.Value) {
 	if mainPromise != 0 {
 		r.forgetRejection(v.ObjectID(mainPromise))
 	}
-	if len(r.rejections) > 0 {
+	for len(r.rejections) > 0 {
 		rj := r.rejections[0]
 		u := v.Undefined()
-		res := v.Call(r.unhandled, u, rj.reason) // prints and exits
+		// unhandled prints and exits, or returns true: an 'unhandledRejection' listener handled it.
+		res := v.Call(r.unhandled, u, rj.reason, rj.promise)
 		r.check(res)
-		panic(&vm.CallError{Func: "unhandled", Err: sys.NewExitError(1)})
+		if !v.IsBool(res) || !v.Bool(res) {
+			panic(&vm.CallError{Func: "unhandled", Err: sys.NewExitError(1)})
+		}
+		v.Free(res)
+		r.forgetRejection(rj.id)
 	}
 }
 
@@ -429,16 +434,23 @@ func (r *run) check(x vm.Value) {
 	}
 }
 
-// uncaught reports err (an owned box) and ends the run.
+// uncaught reports err (an owned box) and ends the run, unless an 'uncaughtException' listener handles it.
 func (r *run) uncaught(err vm.Value) {
 	if r.ctx.Err() != nil {
 		panic(&vm.CallError{Func: "interrupt", Err: sys.NewExitError(sys.ExitCodeDeadlineExceeded)})
 	}
 	u := r.vm.Undefined()
 	if r.fatal != 0 {
-		res := r.vm.Call(r.fatal, u, err) // prints and exits through host exit
+		// fatal prints and exits through host exit, or returns true: an 'uncaughtException' listener
+		// handled err, and the program goes on.
+		res := r.vm.Call(r.fatal, u, err)
 		if r.vm.IsException(res) && r.ctx.Err() != nil {
 			panic(&vm.CallError{Func: "interrupt", Err: sys.NewExitError(sys.ExitCodeDeadlineExceeded)})
+		}
+		if r.vm.IsBool(res) && r.vm.Bool(res) {
+			r.vm.Free(res)
+			r.vm.Free(err)
+			return
 		}
 	} else {
 		fmt.Fprintf(r.stderr, "Uncaught %s\n", r.vm.String(err))
