@@ -524,6 +524,9 @@ func TestWasmJSLimits(t *testing.T) {
 		{"setInterval", "setInterval(() => {}, 10)"},
 		{"pending timer", "setTimeout(() => {}, 100000)"},
 		{"microtask loop", "(async () => { for (;;) await null })()"},
+		// A program cannot catch the interruption to keep running.
+		{"busy loop under an uncaughtException listener", "process.on('uncaughtException', () => {}); setInterval(() => { for (;;) {} }, 1)"},
+		{"try/catch around a busy loop", "for (;;) { try { for (;;) {} } catch {} }"},
 	} {
 		t.Run("timeout "+tc.name, func(t *testing.T) {
 			r := jsRun(t, "", settings, "", nil, "--timeout", "1s", "-e", tc.code)
