@@ -558,6 +558,7 @@ func TestWasmJSLimits(t *testing.T) {
 	})
 	for _, tc := range []struct{ name, code string }{
 		{"huge array", "const a = []; for (;;) a.push(new Array(100000).fill(1.5))"},
+		{"huge array under an uncaughtException listener", "process.on('uncaughtException', () => {}); const a = []; for (;;) a.push(new Array(100000).fill(1.5))"},
 		{"one buffer", "new ArrayBuffer(1 << 30)"},
 		{"strings", "const a = []; for (let i = 0; ; i++) a.push('x'.repeat(1 << 20) + i)"},
 	} {
