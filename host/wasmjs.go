@@ -3,6 +3,7 @@ package host
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/md5"
@@ -75,6 +76,7 @@ func jsRuntime(ctx context.Context, cacheDir string) (*quickjs.Runtime, error) {
 type jsProgram struct {
 	code     string
 	filename string
+	evalName string // names code in stack traces when it is not the file's own source ("": filename)
 	module   bool
 	eval     bool // -e or stdin: a global require as well
 	argv     []string
@@ -135,7 +137,7 @@ func RunWasmJS(ctx context.Context, o WasmOptions) (int, error) {
 	cfg, _ := json.Marshal(map[string]any{"cwd": ws.dir, "eval": prog.eval})
 	code, err := rt.Run(runCtx, quickjs.RunOptions{
 		Code:         prog.code,
-		Filename:     prog.filename,
+		Filename:     cmp.Or(prog.evalName, prog.filename),
 		IsModule:     prog.module,
 		Stdout:       o.Stdout,
 		Stderr:       o.Stderr,
@@ -247,7 +249,7 @@ func (h *jsHost) program(args []string) (*jsProgram, error) {
 		p.argv = append([]string{"node", p.filename}, args[1:]...)
 		p.module = h.isESM(p.filename, p.code)
 		if !p.module {
-			p.code = cjsMain(p.filename, p.code)
+			p.code, p.evalName = cjsMain(p.filename, p.code), "node:internal/main"
 		}
 		return p, nil
 	}
@@ -255,16 +257,12 @@ func (h *jsHost) program(args []string) (*jsProgram, error) {
 	return p, nil
 }
 
-// cjsMain wraps a CommonJS main script so that it runs with module, exports, require, __filename and
-// __dirname, keeping its line numbers (the wrapper is on its first line).
+// cjsMain is the program that runs a CommonJS main script (through runMain in wasmjs_setup.js, which
+// evaluates src in the CommonJS wrapper under the file's name).
 func cjsMain(file, src string) string {
 	q, _ := json.Marshal(file)
-	if strings.HasPrefix(src, "#!") {
-		src = "//" + src[2:]
-	}
-	return "((__srt_m) => " + cjsWrapper + src +
-		"\n}).call(__srt_m.exports, __srt_m.exports, __srt_m.require, __srt_m, __srt_m.filename, __srt_m.path))" +
-		"(globalThis[Symbol.for('srt.main')](" + string(q) + "));"
+	s, _ := json.Marshal(src)
+	return "globalThis[Symbol.for('srt.runMain')](" + string(q) + ", " + string(s) + ");"
 }
 
 func (h *jsHost) readStdin() ([]byte, error) {
@@ -315,7 +313,7 @@ func (h *jsHost) detectESM(file, src string) bool {
 	return h.parses(src, file, true)
 }
 
-// cjsWrapper opens the function a CommonJS file runs in (host/wasmjs_setup.js and cjsMain use the same).
+// cjsWrapper opens the function a CommonJS file runs in (as in host/wasmjs_setup.js: loadFile, runMain).
 const cjsWrapper = "(function (exports, require, module, __filename, __dirname) {"
 
 // builtinExports lists the named exports of the built-in modules (for ES module imports); the setup

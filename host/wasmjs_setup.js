@@ -649,6 +649,26 @@
       this.require = makeRequire(this.path, this);
     }
   }
+  // evalCJS compiles a CommonJS file's source into its wrapper function, named file in stack traces. The
+  // wrapper shares the first line, so a syntax error there is reported at the column of the file's own text.
+  const cjsPrefix = '(function (exports, require, module, __filename, __dirname) {';
+  function evalCJS(file, src) {
+    const body = src.startsWith('#!') ? '//' + src.slice(2) : src;
+    try {
+      return evalScript(cjsPrefix + body + '\n})', file);
+    } catch (e) {
+      if (e instanceof SyntaxError && typeof e.stack === 'string') {
+        const at = file + ':1:';
+        e.stack = e.stack.split('\n').map((l) => {
+          const i = l.indexOf(at);
+          if (i < 0) return l;
+          const m = /^\d+/.exec(l.slice(i + at.length));
+          return m ? l.slice(0, i + at.length) + Math.max(1, m[0] - cjsPrefix.length) + l.slice(i + at.length + m[0].length) : l;
+        }).join('\n');
+      }
+      throw e;
+    }
+  }
   function loadFile(file, parent) {
     const cached = moduleCache[file];
     if (cached) return cached.exports;
@@ -665,8 +685,7 @@
       if (file.endsWith('.json')) {
         try { m.exports = JSON.parse(src); } catch (e) { e.message = file + ': ' + e.message; throw e; }
       } else {
-        const body = src.startsWith('#!') ? '//' + src.slice(2) : src;
-        const fn = evalScript('(function (exports, require, module, __filename, __dirname) {' + body + '\n})', file);
+        const fn = evalCJS(file, src);
         fn.call(m.exports, m.exports, m.require, m, file, m.path);
       }
       m.loaded = true;
@@ -690,12 +709,16 @@
     return require;
   }
   let mainModule;
-  define(G, Symbol.for('srt.main'), (file) => {
+  // runMain runs a CommonJS main script: its source is evaluated in the wrapper under its own name, so its
+  // frames keep their lines, and called from here (the frames below it are srt's, as Node's are internal).
+  define(G, Symbol.for('srt.runMain'), function runMain(file, src) {
     const m = new Module(file);
     moduleCache[file] = m;
     mainModule = m;
     m.require.main = m;
-    return m;
+    const fn = evalCJS(file, src);
+    fn.call(m.exports, m.exports, m.require, m, file, m.path);
+    m.loaded = true;
   });
   define(G, Symbol.for('srt.require'), (file) => loadFile(file, undefined));
   if (cfg.eval) {

@@ -192,6 +192,22 @@ func TestWasmJSModules(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "Cannot find module './nope'") {
 		t.Errorf("missing module: exit %d stderr %q", r.code, r.stderr)
 	}
+	// A CommonJS main script: its frames keep their lines and no frame points past its end; a syntax error
+	// on its first line is reported at the column of its own text (the wrapper shares that line).
+	writeTree(t, dir, map[string]string{
+		"app/err.js":    "function f() {\n  throw new Error('boom');\n}\nf();\n",
+		"app/syntax.js": "let x = 1 +;\n",
+	})
+	r = jsRun(t, dir, settings, "", nil, "app/err.js")
+	errJS := filepath.Join(dir, "app/err.js")
+	if r.code != 1 || !strings.Contains(r.stderr, "at f ("+errJS+":2:") || !strings.Contains(r.stderr, "("+errJS+":4:1)") ||
+		regexp.MustCompile(regexp.QuoteMeta(errJS)+`:[5-9]:`).MatchString(r.stderr) {
+		t.Errorf("stack of a CommonJS main script: exit %d stderr %q", r.code, r.stderr)
+	}
+	r = jsRun(t, dir, settings, "", nil, "app/syntax.js")
+	if r.code != 1 || !strings.Contains(r.stderr, filepath.Join(dir, "app/syntax.js")+":1:12") {
+		t.Errorf("first-line syntax error: exit %d stderr %q", r.code, r.stderr)
+	}
 	// Stack traces name the require()d file (not <input>), with its own line numbers.
 	r = jsRun(t, dir, settings, "", nil, "-e", "require('./app/throws.js')()")
 	if r.code != 1 || !strings.Contains(r.stderr, "at boom ("+filepath.Join(dir, "app/throws.js")+":2:") {
