@@ -51,6 +51,10 @@
       }
     }
     toJSON() { return { type: 'Buffer', data: Array.from(this) }; }
+    [Symbol.for('nodejs.util.inspect.custom')]() {
+      const hex = Array.from(this.subarray(0, 50), (x) => x.toString(16).padStart(2, '0')).join(' ');
+      return `<Buffer ${hex}${this.length > 50 ? ` ... ${this.length - 50} more bytes` : ''}>`;
+    }
     equals(o) { if (o.length !== this.length) return false; for (let i = 0; i < o.length; i++) if (o[i] !== this[i]) return false; return true; }
     write(s, off) { const b = enc.encode(s); this.set(b.subarray(0, this.length - (off || 0)), off || 0); return Math.min(b.length, this.length - (off || 0)); }
     slice(s, e) { return this.subarray(s, e); }

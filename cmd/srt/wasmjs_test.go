@@ -54,6 +54,7 @@ func TestWasmJSBasics(t *testing.T) {
 		{"hello", "", []string{"-e", "console.log('hello world')"}, 0, `^hello world\n$`, `^$`},
 		{"node alias", "", []string{"-e", "console.log(typeof require, typeof fetch)"}, 0, `^function function\n$`, `^$`},
 		{"formatting", "", []string{"-e", "console.log({a: [1, 'x'], b: null}, 1.5, [undefined])"}, 0, `^\{ a: \[ 1, 'x' \], b: null \} 1\.5 \[ undefined \]\n$`, `^$`},
+		{"Buffer formatting", "", []string{"-e", "console.log(Buffer.from('hi'), [Buffer.alloc(0)], Buffer.alloc(51))"}, 0, `^<Buffer 68 69> \[ <Buffer > \] <Buffer (00 ){49}00 \.\.\. 1 more bytes>\n$`, `^$`},
 		{"script with args", "", []string{"script.js", "a b", "--c"}, 0, `^args \[ 'a b', '--c' \] true\n$`, `^$`},
 		{"shebang", "", []string{"shebang.js"}, 0, `^shebang ok\n$`, `^$`},
 		{"stdin", "console.log(6*7)\n", nil, 0, `^42\n$`, `^$`},
