@@ -340,6 +340,8 @@ var builtinExports = map[string][]string{
 	"assert":            {"ok", "equal", "strictEqual", "deepStrictEqual", "notStrictEqual", "throws"},
 	"http":              {"request", "get", "Agent", "globalAgent", "ClientRequest", "IncomingMessage", "STATUS_CODES", "METHODS", "createServer"},
 	"https":             {"request", "get", "Agent", "globalAgent", "ClientRequest", "IncomingMessage", "STATUS_CODES", "METHODS", "createServer"},
+	"querystring":       {"escape", "unescape", "stringify", "parse", "encode", "decode"},
+	"string_decoder":    {"StringDecoder"},
 	"readline":          {"Interface", "createInterface"},
 	"readline/promises": {"Interface", "createInterface"},
 	"crypto": {"createHash", "createHmac", "getHashes", "randomBytes", "randomInt", "randomUUID",

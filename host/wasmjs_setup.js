@@ -1055,6 +1055,64 @@
   }
   builtins.http = httpModule('http:');
   builtins.https = httpModule('https:');
+
+  // ---- querystring and string_decoder (small modules that pure-JS packages require) ----
+  const qsEscape = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  const qsUnescape = (s) => { try { return decodeURIComponent(s); } catch { return s; } };
+  const qsValue = (v) => (typeof v === 'string' ? v : (typeof v === 'number' && isFinite(v)) || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : '');
+  builtins.querystring = {
+    escape: qsEscape, unescape: qsUnescape,
+    stringify(obj, sep = '&', eq = '=') {
+      if (obj === null || typeof obj !== 'object') return '';
+      return Object.keys(obj).map((k) => {
+        const v = obj[k], ks = qsEscape(k) + eq;
+        return Array.isArray(v) ? v.map((x) => ks + qsEscape(qsValue(x))).join(sep) : ks + qsEscape(qsValue(v));
+      }).filter((x) => x !== '').join(sep);
+    },
+    parse(str, sep = '&', eq = '=') {
+      const out = Object.create(null);
+      if (typeof str !== 'string' || str === '') return out;
+      for (const part of str.split(sep)) {
+        if (part === '') continue;
+        const i = part.indexOf(eq);
+        const k = qsUnescape((i < 0 ? part : part.slice(0, i)).replace(/\+/g, ' '));
+        const v = i < 0 ? '' : qsUnescape(part.slice(i + eq.length).replace(/\+/g, ' '));
+        if (k in out) out[k] = [].concat(out[k], v); else out[k] = v;
+      }
+      return out;
+    },
+  };
+  builtins.querystring.encode = builtins.querystring.stringify;
+  builtins.querystring.decode = builtins.querystring.parse;
+  // StringDecoder keeps the bytes of a character (utf8) or base64 group split across writes for the next.
+  class StringDecoder {
+    constructor(encoding) {
+      this.encoding = (encoding || 'utf8').toLowerCase().replace('-', '');
+      define(this, '_rest', new Uint8Array(0));
+    }
+    write(buf) {
+      if (typeof buf === 'string') return buf;
+      let u = cryptoBytes(buf, undefined, 'buf');
+      if (this._rest.length) { const j = new Uint8Array(this._rest.length + u.length); j.set(this._rest); j.set(u, this._rest.length); u = j; }
+      let cut = u.length;
+      if (this.encoding === 'utf8') {
+        for (let i = Math.max(0, u.length - 3); i < u.length; i++) {
+          const c = u[i], need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+          if (c >= 0xc0 && i + need > u.length) { cut = i; break; }
+        }
+      } else if (this.encoding === 'base64') {
+        cut = u.length - (u.length % 3);
+      }
+      this._rest = u.slice(cut);
+      return Buffer._fromBytes(u.subarray(0, cut)).toString(this.encoding);
+    }
+    end(buf) {
+      let s = buf === undefined ? '' : this.write(buf);
+      if (this._rest.length) { s += Buffer._fromBytes(this._rest).toString(this.encoding); this._rest = new Uint8Array(0); }
+      return s;
+    }
+  }
+  builtins.string_decoder = { StringDecoder };
   define(G, 'Headers', Headers);
   define(G, 'Request', Request);
   define(G, 'Response', Response);

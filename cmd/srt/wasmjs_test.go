@@ -301,6 +301,22 @@ func TestWasmJSStreams(t *testing.T) {
 	}
 }
 
+// TestWasmJSSmallModules checks querystring and string_decoder (want: Node 20's output for the same code).
+func TestWasmJSSmallModules(t *testing.T) {
+	settings := wasmSettings(t, nil, nil, nil)
+	r := jsRun(t, "", settings, "", nil, "-e", `const qs = require('querystring');
+console.log(qs.stringify({a: [1, 2], b: 'x y', c: '', d: true}), JSON.stringify(qs.parse('a=1&a=2&b=x%20y&c&d=%E2%9C%93+z')), qs.escape('a b&'), qs.unescape('a%20b'));
+const { StringDecoder } = require('node:string_decoder');
+const d = new StringDecoder('utf8'), b = Buffer.from('héllo✓');
+console.log(JSON.stringify(d.write(b.subarray(0, 2)) + '|' + d.write(b.subarray(2, 8)) + '|' + d.end(b.subarray(8))));
+const b64 = new StringDecoder('base64'); console.log(b64.write(Buffer.from('ab')) + '|' + b64.write(Buffer.from('cd')) + '|' + b64.end());`)
+	want := `a=1&a=2&b=x%20y&c=&d=true {"a":["1","2"],"b":"x y","c":"","d":"✓ z"} a%20b%26 a b` + "\n" +
+		`"h|éllo|✓"` + "\n|YWJj|ZA==\n"
+	if r.code != 0 || r.stdout != want {
+		t.Fatalf("exit %d\nstdout %q\nwant   %q\nstderr %q", r.code, r.stdout, want, r.stderr)
+	}
+}
+
 func TestWasmJSFS(t *testing.T) {
 	dir := resolved(t, t.TempDir())
 	writeTree(t, dir, map[string]string{
