@@ -1113,6 +1113,261 @@
     }
   }
   builtins.string_decoder = { StringDecoder };
+
+  // ---- stream (subset): Readable, Writable, Duplex, Transform, PassThrough, pipeline, finished; no
+  // backpressure (writes are queued, reads are pushed as they come) ----
+  class Stream extends EventEmitter {
+    pipe(dest, opts) {
+      this.on('data', (c) => dest.write(c));
+      this.on('end', () => { if ((!opts || opts.end !== false) && dest !== proc.stdout && dest !== proc.stderr) dest.end(); });
+      if (typeof dest.emit === 'function') dest.emit('pipe', this);
+      return dest;
+    }
+  }
+  function initReadable(r, o) {
+    define(r, '_rq', []); define(r, '_rEnded', false); define(r, '_flowing', null); define(r, '_sched', false);
+    define(r, '_reading', false); define(r, '_endEmitted', false); define(r, '_rObject', !!(o.objectMode || o.readableObjectMode));
+    define(r, '_rDecoder', o.encoding ? new StringDecoder(o.encoding) : null);
+    r.readable = true; r.destroyed = false;
+    if (typeof o.read === 'function') r._read = o.read;
+    if (typeof o.destroy === 'function') r._destroy = o.destroy;
+  }
+  class Readable extends Stream {
+    constructor(o = {}) { super(); initReadable(this, o); }
+    _read() {}
+    push(chunk, encoding) {
+      if (chunk === null) { this._rEnded = true; this._schedule(); return false; }
+      if (typeof chunk === 'string' && !this._rObject) chunk = Buffer.from(chunk, encoding);
+      this._rq.push(chunk); this._schedule();
+      return true;
+    }
+    unshift(chunk) { this._rq.unshift(chunk); this._schedule(); }
+    _schedule() {
+      if (this._sched) return;
+      this._sched = true;
+      queueMicrotask(() => { this._sched = false; this._pump(); });
+    }
+    _out(c) { return this._rDecoder && c instanceof Uint8Array ? this._rDecoder.write(c) : c; }
+    _pump() {
+      if (this.destroyed) return;
+      if (this._flowing === true) {
+        while (this._rq.length && this._flowing === true && !this.destroyed) this.emit('data', this._out(this._rq.shift()));
+      } else if (this._rq.length && this.listenerCount('readable')) {
+        this.emit('readable');
+      }
+      if (this._rq.length) return;
+      if (this._rEnded) {
+        if (!this._endEmitted && (this._flowing === true || this.listenerCount('readable'))) {
+          this._endEmitted = true; this.readable = false;
+          this.emit('end');
+          if (this._autoClose !== false) this.emit('close');
+        }
+      } else if (!this._reading && (this._flowing === true || this.listenerCount('readable'))) {
+        this._reading = true;
+        Promise.resolve().then(() => { this._reading = false; if (!this.destroyed && !this._rEnded) this._read(16384); });
+      }
+    }
+    listenerCount(ev) { const l = this._events && this._events.get(ev); return l ? l.length : 0; }
+    on(ev, fn) {
+      super.on(ev, fn);
+      if (ev === 'data' && this._flowing !== false) this.resume();
+      if (ev === 'readable' || ev === 'end') this._schedule();
+      return this;
+    }
+    resume() { this._flowing = true; this._schedule(); return this; }
+    pause() { this._flowing = false; return this; }
+    isPaused() { return this._flowing === false; }
+    setEncoding(e) { this._rDecoder = new StringDecoder(e); return this; }
+    read() { if (!this._rq.length) { this._schedule(); return null; } const c = this._out(this._rq.shift()); this._schedule(); return c; }
+    destroy(err) {
+      if (this.destroyed) return this;
+      this.destroyed = true; this.readable = false;
+      const done = (e) => queueMicrotask(() => { if (e) this.emit('error', e); this.emit('close'); });
+      if (typeof this._destroy === 'function') this._destroy(err || null, done); else done(err);
+      return this;
+    }
+    async *[Symbol.asyncIterator]() {
+      const q = [];
+      let done = false, error = null, wake = null;
+      this.on('data', (c) => { q.push(c); if (wake) wake(); });
+      this.on('end', () => { done = true; if (wake) wake(); });
+      this.on('error', (e) => { error = e; if (wake) wake(); });
+      this.on('close', () => { done = true; if (wake) wake(); });
+      for (;;) {
+        if (q.length) { yield q.shift(); continue; }
+        if (error) throw error;
+        if (done) return;
+        await new Promise((r) => { wake = r; });
+        wake = null;
+      }
+    }
+    static from(iterable, o) {
+      const r = new Readable(Object.assign({ objectMode: true }, o));
+      if (typeof iterable === 'string' || iterable instanceof Uint8Array) iterable = [iterable];
+      (async () => {
+        try { for await (const x of iterable) r.push(x); r.push(null); } catch (e) { r.destroy(e); }
+      })();
+      return r;
+    }
+  }
+  function initWritable(w, o) {
+    define(w, '_wq', []); define(w, '_busy', false); define(w, '_ending', false); define(w, '_finished', false);
+    define(w, '_wObject', !!(o.objectMode || o.writableObjectMode)); define(w, '_decodeStrings', o.decodeStrings !== false);
+    w.writable = true; w.destroyed = false;
+    if (typeof o.write === 'function') w._write = o.write;
+    if (typeof o.final === 'function') w._final = o.final;
+    if (typeof o.destroy === 'function') w._destroy = o.destroy;
+  }
+  const writableMethods = {
+    _write(chunk, encoding, cb) { cb(); },
+    write(chunk, encoding, cb) {
+      if (typeof encoding === 'function') { cb = encoding; encoding = undefined; }
+      if (this._ending || this.destroyed) {
+        const e = new Error('write after end'); e.code = 'ERR_STREAM_WRITE_AFTER_END';
+        queueMicrotask(() => { this.emit('error', e); if (cb) cb(e); });
+        return false;
+      }
+      if (typeof chunk === 'string' && !this._wObject && this._decodeStrings) { chunk = Buffer.from(chunk, encoding); encoding = 'buffer'; }
+      this._wq.push([chunk, encoding || 'buffer', cb]);
+      this._writeNext();
+      return true;
+    },
+    _writeNext() {
+      if (this._busy || this.destroyed) return;
+      const item = this._wq.shift();
+      if (!item) { if (this._ending && !this._finished) this._finishWrite(); return; }
+      this._busy = true;
+      let called = false;
+      this._write(item[0], item[1], (err) => {
+        if (called) return;
+        called = true; this._busy = false;
+        if (err) { if (item[2]) item[2](err); this.destroy(err); return; }
+        if (item[2]) item[2]();
+        queueMicrotask(() => this._writeNext());
+      });
+    },
+    end(chunk, encoding, cb) {
+      if (typeof chunk === 'function') { cb = chunk; chunk = undefined; } else if (typeof encoding === 'function') { cb = encoding; encoding = undefined; }
+      if (chunk !== undefined && chunk !== null) this.write(chunk, encoding);
+      if (cb) this.once('finish', cb);
+      if (!this._ending) { this._ending = true; this.writable = false; queueMicrotask(() => this._writeNext()); }
+      return this;
+    },
+    _finishWrite() {
+      this._finished = true;
+      const done = (err) => {
+        if (err) { this.destroy(err); return; }
+        this.emit('finish');
+        if (!(this instanceof Readable)) this.emit('close');
+      };
+      if (typeof this._final === 'function') this._final(done); else queueMicrotask(() => done());
+    },
+    cork() {}, uncork() {}, setDefaultEncoding() { return this; },
+  };
+  class Writable extends Stream {
+    constructor(o = {}) { super(); initWritable(this, o); }
+    destroy(err) {
+      if (this.destroyed) return this;
+      this.destroyed = true; this.writable = false;
+      const done = (e) => queueMicrotask(() => { if (e) this.emit('error', e); this.emit('close'); });
+      if (typeof this._destroy === 'function') this._destroy(err || null, done); else done(err);
+      return this;
+    }
+  }
+  Object.assign(Writable.prototype, writableMethods);
+  class Duplex extends Readable {
+    constructor(o = {}) { super(o); initWritable(this, o); }
+  }
+  Object.assign(Duplex.prototype, writableMethods);
+  class Transform extends Duplex {
+    constructor(o = {}) {
+      super(o);
+      if (typeof o.transform === 'function') this._transform = o.transform;
+      if (typeof o.flush === 'function') this._flush = o.flush;
+    }
+    _transform(chunk, encoding, cb) { cb(null, chunk); }
+    _write(chunk, encoding, cb) {
+      this._transform(chunk, encoding, (err, data) => {
+        if (err) { cb(err); return; }
+        if (data !== undefined && data !== null) this.push(data);
+        cb();
+      });
+    }
+    _final(cb) {
+      const end = () => { this.push(null); cb(); };
+      if (typeof this._flush === 'function') this._flush((err, data) => { if (err) { cb(err); return; } if (data !== undefined && data !== null) this.push(data); end(); });
+      else end();
+    }
+  }
+  class PassThrough extends Transform {}
+  function finished(stream, o, cb) {
+    if (typeof o === 'function') cb = o;
+    let called = false;
+    const once = (err) => { if (!called) { called = true; cb(err); } };
+    stream.on('end', () => once());
+    stream.on('finish', () => once());
+    stream.on('error', (e) => once(e));
+    stream.on('close', () => { if (!stream.readable && !stream.writable) once(); });
+    return () => {};
+  }
+  function pipeline(...streams) {
+    const cb = typeof streams[streams.length - 1] === 'function' ? streams.pop() : () => {};
+    if (streams.length === 1 && Array.isArray(streams[0])) streams = streams[0];
+    let failed = false;
+    const fail = (e) => { if (failed) return; failed = true; for (const st of streams) if (typeof st.destroy === 'function' && !st.destroyed) st.destroy(); cb(e); };
+    for (let i = 0; i < streams.length; i++) {
+      const st = streams[i];
+      st.on('error', fail);
+      if (i + 1 < streams.length) st.pipe(streams[i + 1]);
+    }
+    const last = streams[streams.length - 1];
+    finished(last, (e) => (e ? fail(e) : (!failed && cb())));
+    return last;
+  }
+  const stream = Object.assign(Stream, {
+    Stream, Readable, Writable, Duplex, Transform, PassThrough, pipeline, finished,
+    promises: {
+      pipeline: (...a) => new Promise((resolve, reject) => pipeline(...a, (e) => (e ? reject(e) : resolve()))),
+      finished: (st, o) => new Promise((resolve, reject) => finished(st, o, (e) => (e ? reject(e) : resolve()))),
+    },
+  });
+  builtins.stream = stream;
+  builtins['stream/promises'] = stream.promises;
+
+  // ---- module, tty, perf_hooks ----
+  builtins.module = {
+    createRequire(f) {
+      const file = f instanceof BaseURL || (typeof f === 'string' && f.startsWith('file:')) ? builtins.url.fileURLToPath(f) : String(f);
+      return new Module(file.endsWith('/') ? file + '[createRequire]' : file).require;
+    },
+    isBuiltin: (id) => builtin(id) !== undefined,
+    get builtinModules() { return Object.keys(builtins).filter((k) => !k.includes('/')); },
+    Module,
+  };
+  builtins.tty = { isatty: () => false, ReadStream: class ReadStream {}, WriteStream: class WriteStream {} };
+  builtins.perf_hooks = { performance: G.performance };
+
+  // Modules that cannot work here load (packages often require them up front) but throw when used.
+  for (const [name, names] of Object.entries({
+    child_process: ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'],
+    worker_threads: ['Worker'], cluster: ['fork'], net: ['connect', 'createConnection', 'createServer', 'Socket'],
+    tls: ['connect', 'createServer', 'createSecureContext'], dgram: ['createSocket'], dns: ['lookup', 'resolve', 'resolve4', 'resolve6'],
+    vm: ['runInNewContext', 'runInThisContext', 'createContext', 'Script'], zlib: ['gzipSync', 'gunzipSync', 'deflateSync', 'inflateSync', 'createGzip', 'createGunzip'],
+    http2: ['connect', 'createServer'],
+  })) {
+    const mod = {};
+    for (const fn of names) {
+      mod[fn] = function unavailable() {
+        const e = new Error(`srt: ${name}.${fn} is not available in the WASM sandbox (srt runs programs that need it natively: srt node FILE)`);
+        e.code = 'ERR_SRT_UNSUPPORTED';
+        throw e;
+      };
+    }
+    if (name === 'worker_threads') Object.assign(mod, { isMainThread: true, parentPort: null, workerData: null, threadId: 0 });
+    if (name === 'cluster') Object.assign(mod, { isPrimary: true, isMaster: true, isWorker: false });
+    if (name === 'dns') mod.promises = { lookup: mod.lookup, resolve: mod.resolve };
+    builtins[name] = mod;
+  }
   define(G, 'Headers', Headers);
   define(G, 'Request', Request);
   define(G, 'Response', Response);

@@ -317,6 +317,51 @@ const b64 = new StringDecoder('base64'); console.log(b64.write(Buffer.from('ab')
 	}
 }
 
+// TestWasmJSStreamModule checks the stream subset (want: Node 20's output for the same program), a package
+// built on it, createRequire from an ES module, and the modules that load but cannot be used here.
+func TestWasmJSStreamModule(t *testing.T) {
+	dir := resolved(t, t.TempDir())
+	writeTree(t, dir, map[string]string{
+		"node_modules/upper/package.json": `{"name": "upper", "main": "index.js"}`,
+		"node_modules/upper/index.js": "const { Transform } = require('stream');\n" +
+			"module.exports = () => new Transform({ transform(c, e, cb) { cb(null, c.toString().toUpperCase()); } });\n",
+		"s.js": `const { Readable, Writable, PassThrough, pipeline } = require('stream');
+const { pipeline: pp } = require('stream/promises');
+const upper = require('upper');
+(async () => {
+  const out = [];
+  await pp(Readable.from(['a', 'b', 'c']), upper(), new Writable({ write(c, e, cb) { out.push(c.toString()); cb(); } }));
+  console.log('pipeline', out.join(''));
+  let n = 0;
+  const src = new Readable({ read() { n++; this.push(n <= 3 ? String(n) : null); } });
+  src.setEncoding('utf8');
+  let got = '';
+  for await (const c of src) got += c;
+  console.log('read()', got);
+  const pt = new PassThrough(); let s = ''; pt.on('data', (c) => s += c); pt.on('end', () => console.log('passthrough', s));
+  pt.write('x'); pt.end('y');
+  pipeline(Readable.from(['q']), new Writable({ write(c, e, cb) { cb(new Error('sink failed')); } }), (err) => console.log('pipeline err', err && err.message));
+})();
+`,
+		"m.mjs": `import { createRequire } from 'node:module';
+import { isMainThread } from 'worker_threads';
+import { execSync } from 'child_process';
+const require = createRequire(import.meta.url);
+console.log(require('upper')().constructor.name, isMainThread);
+try { execSync('ls'); } catch (e) { console.log(e.code, /not available in the WASM sandbox/.test(e.message)); }
+`,
+	})
+	settings := wasmSettings(t, nil, nil, nil)
+	r := jsRun(t, dir, settings, "", nil, "s.js")
+	if want := "pipeline ABC\nread() 123\npassthrough xy\npipeline err sink failed\n"; r.code != 0 || r.stdout != want {
+		t.Errorf("s.js: exit %d\nstdout %q\nwant   %q\nstderr %q", r.code, r.stdout, want, r.stderr)
+	}
+	r = jsRun(t, dir, settings, "", nil, "m.mjs")
+	if want := "Transform true\nERR_SRT_UNSUPPORTED true\n"; r.code != 0 || r.stdout != want {
+		t.Errorf("m.mjs: exit %d\nstdout %q\nwant   %q\nstderr %q", r.code, r.stdout, want, r.stderr)
+	}
+}
+
 func TestWasmJSFS(t *testing.T) {
 	dir := resolved(t, t.TempDir())
 	writeTree(t, dir, map[string]string{
