@@ -304,6 +304,11 @@ func (h *jsHost) isESM(file, src string) bool {
 // parse as CommonJS but does as an ES module (import or export statements, import.meta, top-level await).
 // A source that parses as neither stays CommonJS, whose error the run then reports.
 func (h *jsHost) detectESM(file, src string) bool {
+	// Every piece of ESM-only syntax has one of these words: without them, the source is CommonJS, and the
+	// two parses (in an engine instance of their own) are not needed.
+	if !strings.Contains(src, "import") && !strings.Contains(src, "export") && !strings.Contains(src, "await") {
+		return false
+	}
 	if strings.HasPrefix(src, "#!") {
 		src = "//" + src[2:]
 	}
@@ -666,17 +671,21 @@ func argBytes(a []any, i int) []byte {
 	return nil
 }
 
-func statMap(st wasi.FileInfo) map[string]any {
-	typ := "file"
+// fileType names a file's type for the Node layer's Stats and Dirent.
+func fileType(m fs.FileMode) string {
 	switch {
-	case st.Mode.IsDir():
-		typ = "dir"
-	case st.Mode&fs.ModeSymlink != 0:
-		typ = "symlink"
-	case !st.Mode.IsRegular():
-		typ = "other"
+	case m.IsDir():
+		return "dir"
+	case m&fs.ModeSymlink != 0:
+		return "symlink"
+	case m.Type() != 0:
+		return "other"
 	}
-	return map[string]any{"type": typ, "size": st.Size, "mode": uint32(st.Mode.Perm()), "mtimeMs": st.Mtime.UnixMilli(),
+	return "file"
+}
+
+func statMap(st wasi.FileInfo) map[string]any {
+	return map[string]any{"type": fileType(st.Mode), "size": st.Size, "mode": uint32(st.Mode.Perm()), "mtimeMs": st.Mtime.UnixMilli(),
 		"atimeMs": st.Atime.UnixMilli(), "ctimeMs": st.Ctime.UnixMilli(), "ino": st.Ino, "nlink": st.Nlink}
 }
 
@@ -699,16 +708,7 @@ func (h *jsHost) fsOp(_ context.Context, a []any) (any, error) {
 		if ents, err = h.fs.ReadDir(p); err == nil {
 			out := make([]any, 0, len(ents))
 			for _, e := range ents {
-				typ := "file"
-				switch {
-				case e.Type.IsDir():
-					typ = "dir"
-				case e.Type&fs.ModeSymlink != 0:
-					typ = "symlink"
-				case e.Type != 0:
-					typ = "other"
-				}
-				out = append(out, map[string]any{"name": e.Name, "type": typ})
+				out = append(out, map[string]any{"name": e.Name, "type": fileType(e.Type)})
 			}
 			res = out
 		}

@@ -186,11 +186,11 @@
     const b = Buffer._fromBytes(bytes);
     return encoding && encoding !== 'buffer' ? b.toString(encoding) : b;
   }
-  function toBytes(data, encoding) {
+  function toBytes(data, encoding, name = 'data') {
     if (typeof data === 'string') return encodeString(data, encoding);
     if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     if (data instanceof ArrayBuffer) return new Uint8Array(data);
-    throw argError(`The "data" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received ${util.inspect(data)}`);
+    throw argError(`The "${name}" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received ${util.inspect(data)}`);
   }
   class Stats {
     constructor(s) {
@@ -342,10 +342,21 @@
   }
   EventEmitter.EventEmitter = EventEmitter;
   EventEmitter.once = (em, ev) => new Promise((resolve) => em.once(ev, (...a) => resolve(a)));
+  // Stream is what every readable here shares (node:stream's base; fs and http streams extend it too).
+  class Stream extends EventEmitter {
+    pipe(dest, opts) {
+      this.on('data', (c) => dest.write(c));
+      this.on('end', () => {
+        if ((!opts || opts.end !== false) && dest !== proc.stdout && dest !== proc.stderr && typeof dest.end === 'function') dest.end();
+      });
+      if (typeof dest.emit === 'function') dest.emit('pipe', this);
+      return dest;
+    }
+  }
 
   // ---- fs streams (subset): a ReadStream reads its file whole when it starts flowing; a WriteStream
   // creates (or truncates) its file at once and appends each write, through the same policy as fs ----
-  class ReadStream extends EventEmitter {
+  class ReadStream extends Stream {
     constructor(p, o) {
       super();
       if (typeof o === 'string') o = { encoding: o };
@@ -392,11 +403,6 @@
         this.readable = false; this.emit('end'); this.emit('close');
       }, 0), (e) => this._fail(e));
       return this;
-    }
-    pipe(dest) {
-      this.on('data', (c) => dest.write(c));
-      this.on('end', () => { if (dest !== proc.stdout && dest !== proc.stderr && typeof dest.end === 'function') dest.end(); });
-      return dest;
     }
     async *[Symbol.asyncIterator]() {
       this._flowing = true;
@@ -552,12 +558,7 @@
   });
   assert.strict = assert;
   // ---- crypto (subset): digests and HMACs computed by the host (Go), randomness from globalThis.crypto ----
-  function cryptoBytes(data, encoding, name) {
-    if (typeof data === 'string') return encodeString(data, encoding);
-    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if (data instanceof ArrayBuffer) return new Uint8Array(data);
-    throw argError(`The "${name}" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received ${util.inspect(data)}`);
-  }
+
   class Hash {
     constructor(algorithm, key) {
       if (typeof algorithm !== 'string') throw argError(`The "algorithm" argument must be of type string. Received ${util.inspect(algorithm)}`);
@@ -566,7 +567,7 @@
     }
     update(data, encoding) {
       if (this._done) { const e = new Error('Digest already called'); e.code = 'ERR_CRYPTO_HASH_FINALIZED'; throw e; }
-      this._chunks.push(cryptoBytes(data, encoding, 'data').slice());
+      this._chunks.push(toBytes(data, encoding, 'data').slice());
       return this;
     }
     digest(encoding) {
@@ -599,13 +600,13 @@
   }
   const cryptoModule = {
     createHash: (algorithm) => new Hash(algorithm, undefined),
-    createHmac: (algorithm, key) => new Hash(algorithm, Buffer._fromBytes(cryptoBytes(key, 'utf8', 'key').slice())),
+    createHmac: (algorithm, key) => new Hash(algorithm, Buffer._fromBytes(toBytes(key, 'utf8', 'key').slice())),
     getHashes: () => ['md5', 'sha1', 'sha224', 'sha256', 'sha3-224', 'sha3-256', 'sha3-384', 'sha3-512', 'sha384', 'sha512', 'sha512-224', 'sha512-256'],
     randomBytes, randomInt,
     randomUUID: () => G.crypto.randomUUID(),
     getRandomValues: (ta) => G.crypto.getRandomValues(ta),
     timingSafeEqual(a, b) {
-      a = cryptoBytes(a, undefined, 'buf1'); b = cryptoBytes(b, undefined, 'buf2');
+      a = toBytes(a, undefined, 'buf1'); b = toBytes(b, undefined, 'buf2');
       if (a.length !== b.length) { const e = new RangeError('Input buffers must have the same byte length'); e.code = 'ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH'; throw e; }
       let d = 0;
       for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
@@ -918,7 +919,7 @@
     503: 'Service Unavailable', 504: 'Gateway Timeout',
   };
   const METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
-  class IncomingMessage extends EventEmitter {
+  class IncomingMessage extends Stream {
     constructor(r) {
       super();
       this.statusCode = r.status; this.statusMessage = r.statusText || STATUS_CODES[r.status] || '';
@@ -942,11 +943,6 @@
       return this;
     }
     pause() { return this; }
-    pipe(dest) {
-      this.on('data', (c) => dest.write(c));
-      this.on('end', () => { if (dest !== proc.stdout && dest !== proc.stderr && typeof dest.end === 'function') dest.end(); });
-      return dest;
-    }
     async *[Symbol.asyncIterator]() {
       this._flowing = true;
       if (this._body.length) yield this._encoding ? this._body.toString(this._encoding) : this._body;
@@ -995,7 +991,7 @@
       get headersSent() { return this._state !== 'open'; }
       write(chunk, encoding, cb) {
         if (typeof encoding === 'function') { cb = encoding; encoding = undefined; }
-        this._chunks.push(cryptoBytes(chunk, encoding, 'chunk').slice());
+        this._chunks.push(toBytes(chunk, encoding, 'chunk').slice());
         if (cb) queueMicrotask(cb);
         return true;
       }
@@ -1092,7 +1088,7 @@
     }
     write(buf) {
       if (typeof buf === 'string') return buf;
-      let u = cryptoBytes(buf, undefined, 'buf');
+      let u = toBytes(buf, undefined, 'buf');
       if (this._rest.length) { const j = new Uint8Array(this._rest.length + u.length); j.set(this._rest); j.set(u, this._rest.length); u = j; }
       let cut = u.length;
       if (this.encoding === 'utf8') {
@@ -1116,14 +1112,6 @@
 
   // ---- stream (subset): Readable, Writable, Duplex, Transform, PassThrough, pipeline, finished; no
   // backpressure (writes are queued, reads are pushed as they come) ----
-  class Stream extends EventEmitter {
-    pipe(dest, opts) {
-      this.on('data', (c) => dest.write(c));
-      this.on('end', () => { if ((!opts || opts.end !== false) && dest !== proc.stdout && dest !== proc.stderr) dest.end(); });
-      if (typeof dest.emit === 'function') dest.emit('pipe', this);
-      return dest;
-    }
-  }
   function initReadable(r, o) {
     define(r, '_rq', []); define(r, '_rEnded', false); define(r, '_flowing', null); define(r, '_sched', false);
     define(r, '_reading', false); define(r, '_endEmitted', false); define(r, '_rObject', !!(o.objectMode || o.readableObjectMode));

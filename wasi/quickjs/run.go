@@ -209,13 +209,6 @@ func (rt *Runtime) loadPrelude(ctx context.Context, cacheDir string, module []by
 // compilePrelude compiles the prelude in a throwaway instance, so that runs load bytecode instead of
 // parsing it.
 func (rt *Runtime) compilePrelude(ctx context.Context) (b []byte, err error) {
-	r := &run{ctx: ctx, opts: &RunOptions{}}
-	cctx := context.WithValue(ctx, runKey{}, r)
-	mod, err := rt.r.InstantiateModule(experimental.WithMemoryAllocator(cctx, memory.Allocator(0)), rt.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions("_initialize"))
-	if err != nil {
-		return nil, fmt.Errorf("quickjs: instantiate: %w", err)
-	}
-	defer mod.Close(ctx)
 	defer func() {
 		if p := recover(); p != nil {
 			ce, ok := p.(*vm.CallError)
@@ -225,10 +218,11 @@ func (rt *Runtime) compilePrelude(ctx context.Context) (b []byte, err error) {
 			err = ce
 		}
 	}()
-	v, err := vm.New(cctx, mod)
+	mod, v, err := rt.bareVM(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
+	defer mod.Close(ctx)
 	b, ok := v.Compile(prelude, "<srt:prelude>", vm.EvalStrict)
 	if !ok {
 		e := v.Exception()
@@ -236,6 +230,27 @@ func (rt *Runtime) compilePrelude(ctx context.Context) (b []byte, err error) {
 	}
 	return b, nil
 }
+
+// bareVM instantiates the engine for srt's own use (no program, no hooks, memory capped at memLimit bytes;
+// 0: the module's maximum): its calls carry ctx and a run of their own, which the env imports look up.
+func (rt *Runtime) bareVM(ctx context.Context, memLimit uint64) (api.Module, *vm.VM, error) {
+	cctx := context.WithValue(ctx, runKey{}, &run{ctx: ctx, opts: &RunOptions{}})
+	mod, err := rt.r.InstantiateModule(experimental.WithMemoryAllocator(cctx, memory.Allocator(memLimit)),
+		rt.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions("_initialize"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("quickjs: instantiate: %w", err)
+	}
+	v, err := vm.New(cctx, mod)
+	if err != nil {
+		mod.Close(ctx)
+		return nil, nil, err
+	}
+	return mod, v, nil
+}
+
+// cStackLimit is the QuickJS stack limit for a C stack of size bytes: well inside it, so that deep
+// recursion is a RangeError rather than a trap.
+func cStackLimit(size uint32) uint32 { return size - min(size/4, 128<<10) }
 
 // classify turns the failure of a guest call into Run's results.
 func (r *run) classify(ce *vm.CallError) (int, error) {
@@ -275,7 +290,7 @@ func (r *run) main() (int, error) {
 		}
 		v.SetMemoryLimit(uint32(lim))
 	}
-	if limit := r.stackSize - min(r.stackSize/4, 128<<10); r.stackSize > 0 && (r.opts.MaxStackSize <= 0 || uint32(r.opts.MaxStackSize) > limit) {
+	if limit := cStackLimit(r.stackSize); r.stackSize > 0 && (r.opts.MaxStackSize <= 0 || uint32(r.opts.MaxStackSize) > limit) {
 		v.SetMaxStackSize(limit)
 	} else if r.opts.MaxStackSize > 0 {
 		v.SetMaxStackSize(uint32(r.opts.MaxStackSize))

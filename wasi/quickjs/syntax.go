@@ -4,11 +4,8 @@ import (
 	"context"
 	"strings"
 
-	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/experimental"
 
-	"github.com/srt-sandbox/srt/wasi/internal/memory"
 	"github.com/srt-sandbox/srt/wasi/quickjs/internal/vm"
 )
 
@@ -87,24 +84,15 @@ func (rt *Runtime) Parses(ctx context.Context, code, filename string, module boo
 }
 
 func (rt *Runtime) newChecker() (*checker, error) {
-	// The instance outlives any caller's context: its calls carry a background one (and a run of its own,
-	// which the env imports look up; no hooks are enabled, so none is called).
-	bg := context.Background()
-	cctx := context.WithValue(bg, runKey{}, &run{ctx: bg, opts: &RunOptions{}})
-	mod, err := rt.r.InstantiateModule(experimental.WithMemoryAllocator(cctx, memory.Allocator(checkMemory)),
-		rt.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions("_initialize"))
+	// The instance outlives any caller's context: its calls carry a background one. No hooks are enabled.
+	mod, v, err := rt.bareVM(context.Background(), checkMemory)
 	if err != nil {
-		return nil, err
-	}
-	v, err := vm.New(cctx, mod)
-	if err != nil {
-		mod.Close(bg)
 		return nil, err
 	}
 	v.SetMemoryLimit(checkHeap)
 	if g := mod.ExportedGlobal("__stack_pointer"); g != nil {
 		if size := uint32(g.Get()); size > 0 {
-			v.SetMaxStackSize(size - min(size/4, 128<<10))
+			v.SetMaxStackSize(cStackLimit(size))
 		}
 	}
 	return &checker{mod: mod, v: v}, nil

@@ -390,18 +390,22 @@ func (g *FS) reservedStat(p string, t experimentalsys.FS, l bool) (sys.Stat_t, e
 	return t.Stat(rest)
 }
 
-// writable resolves p without following its last element and decides a write.
-func (g *FS) writable(p string) (*os.Root, string, experimentalsys.Errno) {
+// writable resolves p (following its last element if followLast: chmod and utimes act on a link's
+// target) and decides a write.
+func (g *FS) writable(p string, followLast bool) (*os.Root, string, experimentalsys.Errno) {
 	if res, _, _ := g.reserved(p); res || g.o.NoHost {
 		return nil, "", experimentalsys.EROFS
 	}
 	h, ro := g.hostPath(p)
+	if followLast {
+		return g.canWrite(follow(h), ro)
+	}
 	return g.canWrite(nofollow(h), ro)
 }
 
 // Mkdir implements experimentalsys.FS.
 func (g *FS) Mkdir(p string, perm fs.FileMode) experimentalsys.Errno {
-	r, rel, e := g.writable(p)
+	r, rel, e := g.writable(p, false)
 	if e != 0 {
 		return e
 	}
@@ -410,11 +414,7 @@ func (g *FS) Mkdir(p string, perm fs.FileMode) experimentalsys.Errno {
 
 // Chmod implements experimentalsys.FS.
 func (g *FS) Chmod(p string, perm fs.FileMode) experimentalsys.Errno {
-	if res, _, _ := g.reserved(p); res {
-		return experimentalsys.EROFS
-	}
-	h, ro := g.hostPath(p)
-	r, rel, e := g.canWrite(follow(h), ro)
+	r, rel, e := g.writable(p, true)
 	if e != 0 {
 		return e
 	}
@@ -436,11 +436,11 @@ func (g *FS) Rename(from, to string) experimentalsys.Errno {
 // writablePair decides two names that one operation writes (rename, link): both must be writable and in the
 // same allowWrite tree (EPERM otherwise — EXDEV in spirit), so that the operation goes through one os.Root.
 func (g *FS) writablePair(a, b string) (*os.Root, string, string, experimentalsys.Errno) {
-	r1, rel1, e := g.writable(a)
+	r1, rel1, e := g.writable(a, false)
 	if e != 0 {
 		return nil, "", "", e
 	}
-	r2, rel2, e := g.writable(b)
+	r2, rel2, e := g.writable(b, false)
 	if e != 0 {
 		return nil, "", "", e
 	}
@@ -502,7 +502,7 @@ func (g *FS) Unlink(p string) experimentalsys.Errno { return g.remove(p, false) 
 
 // remove deletes the name p, which must be a directory when dir is set and must not be one otherwise.
 func (g *FS) remove(p string, dir bool) experimentalsys.Errno {
-	r, rel, e := g.writable(p)
+	r, rel, e := g.writable(p, false)
 	if e != 0 {
 		return e
 	}
@@ -532,7 +532,7 @@ func (g *FS) Link(oldPath, newPath string) experimentalsys.Errno {
 // Symlink implements experimentalsys.FS. The target is not checked here: every later access through the
 // link resolves it on the host and is decided on the path it names.
 func (g *FS) Symlink(target, linkName string) experimentalsys.Errno {
-	r, rel, e := g.writable(linkName)
+	r, rel, e := g.writable(linkName, false)
 	if e != 0 {
 		return e
 	}
@@ -559,11 +559,7 @@ func (g *FS) Readlink(p string) (string, experimentalsys.Errno) {
 
 // Utimens implements experimentalsys.FS.
 func (g *FS) Utimens(p string, atim, mtim int64) experimentalsys.Errno {
-	if res, _, _ := g.reserved(p); res {
-		return experimentalsys.EROFS
-	}
-	h, ro := g.hostPath(p)
-	r, rel, e := g.canWrite(follow(h), ro)
+	r, rel, e := g.writable(p, true)
 	if e != 0 {
 		return e
 	}
